@@ -1,0 +1,438 @@
+"""The pipeline: text -> sections -> tickets and row findings -> sprints, stats,
+sprint and file findings -> suppression and configuration.
+
+The document is cut into sections at ATX headings outside code fences; each
+section is parsed and analysed on its own and cached by its text and position,
+so an edit re-analyses only the section it touches. The CLI and the language
+server both call `Analyzer.analyze`, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import checks
+from .cells import ModelReader, StatusReader, clean, find_columns, strip_comments
+from .checks.context import FileContext, RowContext, SprintContext, SummaryLine, TableContext
+from .classify import Classifier
+from .codes import CODES, matches
+from .fixes import table_style
+from .lines import split_lines
+from .model import (
+    Analysis,
+    Diagnostic,
+    Distribution,
+    Heading,
+    Severity,
+    Span,
+    Sprint,
+    Table,
+    TableInfo,
+    Ticket,
+)
+from .parse import Block, Directive, parse_block
+from .rules import RuleSet
+
+_ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_SUMMARY = re.compile(r"^\W*distribution\W*:", re.IGNORECASE)
+_COUNT = re.compile(r"\s*\((\d+)\s+(?:tickets?|tasks?|items?|stories|issues)\)", re.IGNORECASE)
+_STATUS_SUFFIX = re.compile(r"\s+[—–-]+\s+[A-Z][A-Z _-]+$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a front end may choose per run: which codes, at which severity."""
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        if self.severity.get(code, "").lower() == "off":
+            return False
+        return matches(code, self.select) and not matches(code, self.ignore)
+
+    def level(self, code: str, default: Severity) -> Severity:
+        value = self.severity.get(code)
+        if value and value.lower() != "off":
+            return Severity.parse(value)
+        return default
+
+
+def split_sections(lines: list[str]) -> list[tuple[int, int]]:
+    """[start, end) line ranges, each starting at an ATX heading (except maybe
+    the first). Headings inside fenced code or multi-line HTML comments do not
+    cut."""
+    cuts = [0]
+    fence: tuple[str, int] | None = None
+    in_comment = False
+    for n, line in enumerate(lines):
+        if fence is not None:
+            stripped = line.strip()
+            if stripped and set(stripped) == {fence[0]} and len(stripped) >= fence[1] and len(line) - len(line.lstrip(" ")) <= 3:
+                fence = None
+            continue
+        if in_comment:
+            if "-->" in line:
+                in_comment = False
+            continue
+        first = line[:1]
+        if first in ("`", "~", " "):
+            m = _FENCE.match(line)
+            if m:
+                marker = m.group(1)
+                if marker[0] == "`" and "`" in line[m.end() :]:
+                    continue
+                fence = (marker[0], len(marker))
+                continue
+        if "<!--" in line and "-->" not in line[line.rfind("<!--") :]:
+            in_comment = True
+        if (first == "#" or first == " ") and n and _ATX.match(line):
+            cuts.append(n)
+    cuts.append(len(lines))
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+@dataclass
+class _TablePrep:
+    table: Table
+    columns: object
+    rows: list[tuple[int, str, str, str, str | None, str | None]]
+
+
+@dataclass
+class _Section:
+    block: Block
+    preps: list[_TablePrep]
+    designs: list[frozenset[str]]
+    implements: list[frozenset[str] | None]
+    summaries: list[SummaryLine]
+    result: tuple[tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...]] | None = None
+
+
+class Analyzer:
+    """Analyses documents with one rule set, reusing unchanged sections."""
+
+    def __init__(self, rules: RuleSet, cache_size: int = 4096) -> None:
+        self.rules = rules
+        self.classifier = Classifier(rules)
+        self.models = ModelReader(rules)
+        self.statuses = StatusReader(rules)
+        self._cache: dict[tuple[int, str], _Section] = {}
+        self._cache_size = cache_size
+        words = "|".join(re.escape(w) for w in rules.sprint_words)
+        self._sprint_re = re.compile(
+            rf"^\W*(?:{words})\s*[-#]?\s*(?P<id>[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])(?![\w.])"
+            rf"\s*(?:[:\-–—]+\s*)?(?P<rest>.*)$",
+            re.IGNORECASE,
+        )
+
+    # -- sections -------------------------------------------------------------
+
+    def _section(self, lines: list[str], start: int, end: int) -> _Section:
+        key = (start, "\n".join(lines[start:end]))
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        block = parse_block(lines[start:end], start)
+        preps = []
+        designs: list[frozenset[str]] = []
+        implements: list[frozenset[str] | None] = []
+        for table in block.tables:
+            cols = find_columns(table, self.rules)
+            if cols is None:
+                continue
+            rows = []
+            for row in table.rows:
+                cells = row.cells
+                title = _get(cells, cols.title)
+                ident = _get(cells, cols.id)
+                if not title and not ident:
+                    continue
+                owner = clean(_get(cells, cols.owner))
+                status = _get(cells, cols.status) if cols.status is not None else None
+                model = _get(cells, cols.model) if cols.model is not None else None
+                title_text = clean(title)
+                rows.append((row.line, clean(ident), title_text, owner, status, model))
+                d = self.classifier.design_subject(title_text)
+                if d:
+                    designs.append(d)
+                implements.append(self.classifier.implement_subject(title_text))
+            preps.append(_TablePrep(table, cols, rows))
+        summaries = self._summaries(lines, start, end, block, preps)
+        section = _Section(block, preps, designs, implements, summaries)
+        if len(self._cache) >= self._cache_size:
+            self._cache.clear()
+        self._cache[key] = section
+        return section
+
+    def _summaries(
+        self, lines: list[str], start: int, end: int, block: Block, preps: list[_TablePrep]
+    ) -> list[SummaryLine]:
+        out = []
+        if not preps:
+            return out
+        for n in range(start, end):
+            text = lines[n]
+            if "istribution" not in text and "ISTRIBUTION" not in text:
+                continue
+            if not _SUMMARY.match(text) or any(a <= n <= b for a, b in block.fences):
+                continue
+            before = [p for p in preps if p.table.last_line < n]
+            if before:
+                out.append(SummaryLine(n, text, before[-1].table.first_line))
+        return out
+
+    def _analyse_section(self, section: _Section, designs: list[frozenset[str]]) -> tuple[tuple[TableInfo, ...], tuple[Diagnostic, ...]]:
+        flags = tuple(self.classifier.implements_design(s, designs) for s in section.implements)
+        if section.result is not None and section.result[0] == flags:
+            return section.result[1], section.result[2]
+        infos = []
+        diags: list[Diagnostic] = []
+        k = 0
+        rules = self.rules
+        for index, prep in enumerate(section.preps):
+            table, cols = prep.table, prep.columns
+            style = table_style(table, cols.model, self.models)
+            tickets = []
+            counts = {"haiku": 0, "sonnet": 0, "opus": 0, None: 0}
+            by_line = {r.line: r for r in table.rows}
+            for line, ident, title, owner, status, model_text in prep.rows:
+                rec = self.classifier.classify(title, owner, flags[k])
+                k += 1
+                value = self.models.read(model_text) if model_text is not None else None
+                tier = value.tier if value is not None else None
+                counts[tier] += 1
+                ticket = Ticket(
+                    id=ident,
+                    title=title,
+                    owner=owner,
+                    role=(r.title if (r := self.classifier.role(owner)) else None) if owner else None,
+                    status=self.statuses.read(status) if status is not None else None,
+                    model=strip_comments(model_text) if model_text is not None else None,
+                    tier=tier,
+                    row=by_line[line],
+                    recommendation=rec,
+                    table_index=index,
+                )
+                tickets.append(ticket)
+            by_ticket = {t.line: t for t in tickets}
+            for row in table.rows:
+                t = by_ticket.get(row.line)
+                value = None
+                if t is not None and cols.model is not None and cols.model < len(row.cells):
+                    value = self.models.read(row.cells[cols.model].text)
+                ctx = RowContext(rules, table, cols, style, row, t, value)
+                for check in checks.ROW:
+                    diags.extend(check.check(ctx))
+            tctx = TableContext(rules, table, cols, style, tuple(tickets))
+            for check in checks.TABLE:
+                diags.extend(check.check(tctx))
+            dist = Distribution(counts["haiku"], counts["sonnet"], counts["opus"], counts[None])
+            cost = sum(rules.cost(t) * n for t, n in counts.items() if t)
+            infos.append(TableInfo(table, cols, tuple(tickets), dist, cost))
+        section.result = (flags, tuple(infos), tuple(diags))
+        return section.result[1], section.result[2]
+
+    # -- the document -----------------------------------------------------------
+
+    def analyze(self, text: str, settings: Settings | None = None) -> Analysis:
+        settings = settings or Settings()
+        lines = split_lines(text)
+        if lines and lines[0].startswith("\ufeff"):
+            lines[0] = lines[0][1:]
+        ranges = split_sections(lines)
+        sections = [self._section(lines, a, b) for a, b in ranges]
+        designs = [d for s in sections for d in s.designs]
+        headings: list[Heading] = []
+        directives: list[Directive] = []
+        infos: list[TableInfo] = []
+        summaries: list[SummaryLine] = []
+        diags: list[Diagnostic] = []
+        for s in sections:
+            t_infos, t_diags = self._analyse_section(s, designs)
+            headings.extend(s.block.headings)
+            directives.extend(s.block.directives)
+            infos.extend(t_infos)
+            summaries.extend(s.summaries)
+            diags.extend(t_diags)
+        sprints = self._sprints(headings, infos)
+        by_heading = {s.heading.line if s.heading else -1: s for s in sprints}
+        for sprint in sprints:
+            table_lines = {i.table.first_line for i in sprint.tables}
+            ctx = SprintContext(
+                self.rules,
+                sprint,
+                tuple(x for x in summaries if x.table_line in table_lines),
+                sprint.heading if sprint.is_sprint or sprint.heading else None,
+            )
+            for check in checks.SPRINT:
+                diags.extend(check.check(ctx))
+        fctx = FileContext(self.rules, tuple(sprints))
+        for check in checks.FILE:
+            diags.extend(check.check(fctx))
+        del by_heading
+        diags = _filter(diags, directives, settings)
+        total = Distribution()
+        cost = 0
+        for s in sprints:
+            total = total + s.distribution
+            cost += s.cost
+        return Analysis(tuple(sprints), tuple(diags), total, cost)
+
+    def _sprints(self, headings: list[Heading], infos: list[TableInfo]) -> list[Sprint]:
+        owners: dict[int, list[TableInfo]] = {}
+        owner_heading: dict[int, Heading | None] = {}
+        sprint_of: dict[int, bool] = {}
+        index = {h.line: i for i, h in enumerate(headings)}
+        for info in infos:
+            h = info.table.heading
+            owner, is_sprint = self._owner(h, headings, index)
+            key = owner.line if owner is not None else -1
+            owners.setdefault(key, []).append(info)
+            owner_heading[key] = owner
+            sprint_of[key] = is_sprint
+        out = []
+        for key, tables in owners.items():
+            h = owner_heading[key]
+            is_sprint = sprint_of[key]
+            sid, name, declared = self._name(h, is_sprint)
+            dist = Distribution()
+            cost = 0
+            for t in tables:
+                dist = dist + t.distribution
+                cost += t.cost
+            out.append(Sprint(sid, name, h, is_sprint, tuple(tables), dist, cost, declared))
+        out.sort(key=lambda s: s.line)
+        return out
+
+    def _owner(self, h: Heading | None, headings: list[Heading], index: dict[int, int]) -> tuple[Heading | None, bool]:
+        if h is None:
+            return None, False
+        chain = [h]
+        i = index.get(h.line, -1)
+        level = h.level
+        while i > 0 and level > 1:
+            i -= 1
+            if headings[i].level < level:
+                chain.append(headings[i])
+                level = headings[i].level
+        for c in chain:
+            if self._sprint_re.match(c.text):
+                return c, True
+        for c in chain:
+            if c.level <= 2:
+                return c, False
+        return h, False
+
+    def _name(self, h: Heading | None, is_sprint: bool) -> tuple[str | None, str, int | None]:
+        if h is None:
+            return None, "", None
+        text = h.text
+        declared = None
+        m = _COUNT.search(text)
+        if m:
+            declared = int(m.group(1))
+            text = (text[: m.start()] + text[m.end() :]).strip()
+        text = _STATUS_SUFFIX.sub("", text).strip()
+        if is_sprint:
+            sm = self._sprint_re.match(text)
+            if sm:
+                name = sm.group("rest").strip() or f"Sprint {sm.group('id')}"
+                return sm.group("id"), name, declared
+        return None, clean(text), declared
+
+
+def _get(cells: tuple, index: int | None) -> str:
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index].text
+
+
+def _filter(diags: Iterable[Diagnostic], directives: list[Directive], settings: Settings) -> list[Diagnostic]:
+    suppress = _Suppressions(directives) if directives else None
+    out = []
+    for d in diags:
+        if not settings.enabled(d.code):
+            continue
+        if suppress is not None and suppress.hides(d.code, d.span.line):
+            continue
+        level = settings.level(d.code, d.severity)
+        if level != d.severity:
+            d = Diagnostic(d.code, level, d.message, d.span, d.fix, d.ticket_line, d.end_line)
+        out.append(d)
+    out.sort(key=lambda d: (d.span.line, d.span.start, d.code))
+    return out
+
+
+class _Suppressions:
+    """`<!-- tierlint-disable… -->` comments, markdownlint style. A directive
+    without codes applies to every code."""
+
+    ALL = frozenset({"*"})
+
+    def __init__(self, directives: list[Directive]) -> None:
+        self.file: set[str] = set()
+        self.lines: dict[int, set[str]] = {}
+        self.ranges: list[tuple[int, int, frozenset[str]]] = []
+        open_: dict[str, int] = {}
+        for d in sorted(directives, key=lambda x: x.line):
+            codes = d.codes or self.ALL
+            if d.kind == "disable-file":
+                self.file |= codes
+            elif d.kind == "disable-line":
+                self.lines.setdefault(d.line, set()).update(codes)
+            elif d.kind == "disable-next-line":
+                self.lines.setdefault(d.line + 1, set()).update(codes)
+            elif d.kind == "disable":
+                for c in codes:
+                    open_.setdefault(c, d.line)
+            elif d.kind == "enable":
+                targets = list(open_) if codes == self.ALL else [c for c in codes if c in open_]
+                for c in targets:
+                    self.ranges.append((open_.pop(c), d.line, frozenset({c})))
+                if codes != self.ALL and "*" in open_:
+                    # enabling some codes inside a disable-all: split the range
+                    start = open_.pop("*")
+                    self.ranges.append((start, d.line, self.ALL))
+                    for c in set(CODES) - set(codes):
+                        open_.setdefault(c, d.line)
+        for c, start in open_.items():
+            self.ranges.append((start, 1 << 30, frozenset({c})))
+
+    def hides(self, code: str, line: int) -> bool:
+        if "*" in self.file or code in self.file:
+            return True
+        at = self.lines.get(line)
+        if at and ("*" in at or code in at):
+            return True
+        return any(a <= line <= b and ("*" in c or code in c) for a, b, c in self.ranges)
+
+
+def fixable(analysis: Analysis) -> list[Diagnostic]:
+    return [d for d in analysis.diagnostics if d.fix is not None and d.fix.edits]
+
+
+def fix_all(analyzer: Analyzer, text: str, settings: Settings | None = None, max_passes: int = 8) -> tuple[str, int, Analysis]:
+    """Apply every available fix, re-analysing until nothing changes (a filled
+    Model cell can make a Cost Tier or Distribution line stale, fixed next pass).
+    Returns the new text, the number of fixes applied and the final analysis."""
+    from .fixes import apply_edits
+
+    applied = 0
+    analysis = analyzer.analyze(text, settings)
+    for _ in range(max_passes):
+        todo = fixable(analysis)
+        if not todo:
+            break
+        edits = [e for d in todo for e in d.fix.edits]  # type: ignore[union-attr]
+        new = apply_edits(text, edits)
+        if new == text:
+            break
+        applied += len(todo)
+        text = new
+        analysis = analyzer.analyze(text, settings)
+    return text, applied, analysis

@@ -1,0 +1,11 @@
+"""The checks, one module per code (markdownlint style). `ROW`, `TABLE`,
+`SPRINT` and `FILE` list them by the scope they run at."""
+
+from __future__ import annotations
+
+from . import tl001, tl002, tl003, tl004, tl005, tl006, tl101, tl102, tl103, tl104, tl105, tl201, tl202
+
+ROW = (tl201, tl001, tl002, tl003, tl004, tl006)
+TABLE = (tl005,)
+SPRINT = (tl101, tl102, tl103, tl104, tl105)
+FILE = (tl202,)

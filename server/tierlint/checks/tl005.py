@@ -1,0 +1,51 @@
+"""TL005: a ticket table has no Model column, so no ticket names its model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Diagnostic, Edit, Fix, Row, Span
+from .common import severity
+from .context import TableContext
+
+CODE = "TL005"
+
+
+def check(ctx: TableContext) -> Iterator[Diagnostic]:
+    if ctx.columns.model is not None:
+        return
+    header = ctx.table.header
+    cells = header.cells
+    start = cells[0].inner.start - (1 if header.has_leading_pipe else 0)
+    end = cells[-1].inner.end + (1 if header.has_trailing_pipe else 0)
+    n = len(ctx.tickets)
+    message = f"Ticket table has no Model column ({n} ticket{'s' if n != 1 else ''}): add one so every ticket names its model"
+    yield Diagnostic(
+        CODE, severity(CODE), message, Span(header.line, max(0, start), end), _fix(ctx), header.line,
+        end_line=ctx.table.last_line,
+    )
+
+
+def _fix(ctx: TableContext) -> Fix:
+    table = ctx.table
+    recs = {t.line: ctx.style.write(ctx.rules, t.recommendation.tier) for t in ctx.tickets}
+    aligned = len(ctx.style.aligned) == len(table.header.cells)
+    width = max([len("Model"), *(len(v) for v in recs.values())]) if aligned else 0
+    edits = [_append(table.header, "Model", width, " ")]
+    delim_cell = table.delimiter.cells[-1]
+    spaced = delim_cell.text != "" and delim_cell.span.start > delim_cell.inner.start
+    dashes = "-" * max(3, width)
+    edits.append(_append(table.delimiter, dashes, 0, " " if spaced else ""))
+    for row in table.rows:
+        edits.append(_append(row, recs.get(row.line, ""), width, " "))
+    return Fix("Add a Model column filled with the recommended tiers", tuple(edits))
+
+
+def _append(row: Row, text: str, width: int, pad: str) -> Edit:
+    last = row.cells[-1]
+    cell = text.ljust(width) if width else text
+    if row.has_trailing_pipe:
+        pos = last.inner.end + 1
+        return Edit(Span(row.line, pos, pos), f"{pad}{cell}{pad}|")
+    pos = last.inner.end
+    return Edit(Span(row.line, pos, pos), f" |{pad}{cell}".rstrip() if not text else f" |{pad}{cell}")

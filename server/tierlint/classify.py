@@ -1,0 +1,211 @@
+"""Recommend a tier for a ticket. This module is the one place that decides
+precedence; docs/precedence.md describes the same order for users:
+
+1. Base: the ticket rule (rules/tickets.toml) with the highest priority whose
+   template matches the ticket text; ties go to the longest match, then to the
+   rule listed first.
+2. With no matching rule: the owner role's default, else the global default
+   (sonnet). Such a recommendation only fills empty cells; it is never reported
+   as a mismatch.
+3. Role upgrade trigger (rules/roles.toml): the owner's role and the text match
+   the trigger, so the tier rises to at least the role's upgrade tier.
+4. Overrides (rules/overrides.toml) in ascending order: following a pattern (down),
+   first of a pattern (up), POC (haiku), implementation of an opus design (cap
+   sonnet), simple but critical (floor sonnet), business logic (floor sonnet),
+   security/payment (always opus, last, so it always wins).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Modifier, Recommendation
+from .rules import Override, Role, RuleSet, TicketRule
+from .templates import TemplateIndex, match_text, title_words
+
+DEFAULT_TIER = "sonnet"
+ROLE_SECTION = "Ticket-to-Model Mapping › By Owner Role"
+_ROLE_CLEAN = re.compile(r"[^a-z0-9/&+ \-]+")
+_SUBJECT_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "a an the for of to and or with in on at by from into per as step phase part v1 v2 new "
+    "initial basic full complete".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    rule: TicketRule
+    text: str
+
+
+class Classifier:
+    """Classifies ticket texts against one rule set; results are memoised, since
+    real backlogs and every keystroke in an editor repeat the same tickets."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self._memo: dict[tuple[str, str, bool], Recommendation] = {}
+        self._roles: dict[str, Role | None] = {}
+        self._design = next((o for o in rules.overrides if o.design_verbs), None)
+        self._index = TemplateIndex(
+            [r.pattern for r in rules.rules]
+            + [o.pattern for o in rules.overrides]
+            + [r.pattern for r in rules.roles]
+        )
+        self._rule_of = {id(r.pattern): (i, r) for i, r in enumerate(rules.rules)}
+
+    # -- roles ---------------------------------------------------------------
+
+    def role(self, owner: str) -> Role | None:
+        if owner in self._roles:
+            return self._roles[owner]
+        cleaned = " " + " ".join(_ROLE_CLEAN.sub(" ", owner.lower()).split()) + " "
+        best: tuple[int, Role] | None = None
+        for role in self.rules.roles:
+            for name in role.names:
+                if f" {name} " in cleaned and (best is None or len(name) > best[0]):
+                    best = (len(name), role)
+        found = best[1] if best else None
+        if len(self._roles) < 10_000:
+            self._roles[owner] = found
+        return found
+
+    # -- design / implement pairs ("Use Opus for Planning Only") -------------
+
+    def subject(self, title: str, verbs: tuple[str, ...]) -> frozenset[str] | None:
+        """The words after a leading verb from `verbs`, or None when the title
+        does not start with one."""
+        words = _SUBJECT_WORD.findall(match_text(title).lower())
+        if not words or words[0] not in verbs:
+            return None
+        return frozenset(w for w in words[1:] if w not in _STOP and w not in verbs)
+
+    def design_subject(self, title: str) -> frozenset[str] | None:
+        if self._design is None:
+            return None
+        found = self.subject(title, self._design.design_verbs)
+        return found or None
+
+    def implement_subject(self, title: str) -> frozenset[str] | None:
+        if self._design is None:
+            return None
+        found = self.subject(title, self._design.implement_verbs)
+        return found or None
+
+    def implements_design(self, subject: frozenset[str] | None, designs: list[frozenset[str]]) -> bool:
+        if not subject or self._design is None:
+            return False
+        need = self._design.min_overlap
+        return any(d and len(subject & d) / len(d) >= need for d in designs)
+
+    # -- the recommendation ----------------------------------------------------
+
+    def classify(self, title: str, owner: str = "", implements_design: bool = False) -> Recommendation:
+        key = (title, owner, implements_design)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._classify(title, owner, implements_design)
+            if len(self._memo) < 200_000:
+                self._memo[key] = found
+        return found
+
+    def base_match(self, hits: dict[int, str]) -> Match | None:
+        best: tuple[int, int, int] | None = None
+        chosen: Match | None = None
+        rule_of = self._rule_of
+        for key, m in hits.items():
+            found = rule_of.get(key)
+            if found is None:
+                continue
+            index, rule = found
+            score = (rule.priority, len(m), -index)
+            if best is None or score > best:
+                best, chosen = score, Match(rule, m)
+        return chosen
+
+    def _classify(self, title: str, owner: str, implements_design: bool) -> Recommendation:
+        rs = self.rules
+        text = match_text(title)
+        words = title_words(text)
+        role = self.role(owner) if owner else None
+        hits = self._index.hits(text, words)
+        found = self.base_match(hits)
+        if found is not None:
+            tier, rule_id = found.rule.tier, found.rule.id
+            rule_text, section = found.rule.templates[0].lstrip("^ "), found.rule.section
+            reason = found.rule.rationale
+            matched = True
+        elif role is not None:
+            tier, rule_id = role.default, f"role:{role.id}"
+            rule_text, section = f"{role.title} default", ROLE_SECTION
+            reason = f"no ticket pattern matched, so the {role.title}'s default applies"
+            matched = False
+        else:
+            tier, rule_id = DEFAULT_TIER, "default"
+            rule_text, section = "default", "The Model Selection Framework › Decision Tree"
+            reason = "no ticket pattern matched; standard logic defaults to sonnet"
+            matched = False
+
+        mods: list[Modifier] = []
+        if role is not None and id(role.pattern) in hits:
+            if rs.tier_order(role.upgrade) > rs.tier_order(tier):
+                tier = role.upgrade
+                effect = f"{role.title} upgrades to {tier} for {role.trigger}"
+                mods.append(Modifier(f"role:{role.id}", effect, tier, ROLE_SECTION))
+                matched = True
+
+        always = False
+        for ov in rs.overrides:
+            if id(ov.pattern) not in hits and not (implements_design and ov.design_verbs):
+                continue
+            new = self._apply(ov, tier)
+            if new != tier or ov.always:
+                mods.append(Modifier(ov.id, ov.rationale, new, ov.section))
+            tier = new
+            matched = True
+            always = always or ov.always
+
+        rationale = _sentence(tier, rule_text, reason, section, found is not None, mods)
+        return Recommendation(
+            tier=tier,
+            rule=rule_id,
+            rule_text=rule_text,
+            section=section,
+            matched=matched,
+            modifiers=tuple(mods),
+            rationale=rationale,
+            reason=mods[-1].effect if mods else reason,
+            always=always,
+        )
+
+    def _apply(self, ov: Override, tier: str) -> str:
+        rs = self.rules
+        order = rs.tier_order(tier)
+        if ov.effect == "up":
+            return rs.tier_by_order(order + 1)
+        if ov.effect == "down":
+            return rs.tier_by_order(order - 1)
+        assert ov.tier is not None
+        target = rs.tier_order(ov.tier)
+        if ov.effect == "set":
+            return ov.tier
+        if ov.effect == "floor":
+            return ov.tier if target > order else tier
+        if ov.effect == "cap":
+            return ov.tier if target < order else tier
+        return tier
+
+
+def _sentence(
+    tier: str, rule_text: str, reason: str, section: str, matched_rule: bool, mods: list[Modifier]
+) -> str:
+    """One sentence a hover can show: what decided, then what moved the tier."""
+    base = f"“{rule_text}”: {reason} ({section})" if matched_rule else f"{reason} ({section})"
+    if not mods:
+        return f"{tier}: {base}."
+    last = mods[-1]
+    others = [f"{m.effect} ({m.section})" for m in mods[:-1]]
+    tail = f"; also {'; '.join(others)}" if others else ""
+    return f"{tier}: {last.effect} ({last.section}); base rule {base}{tail}."

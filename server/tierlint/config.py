@@ -1,0 +1,243 @@
+"""Configuration files: `tierlint.toml`, `.tierlint.toml`, or `[tool.tierlint]`
+in `pyproject.toml`. The nearest one to a file wins (searching upwards).
+
+Every key is checked: an unknown key or a bad value is an error naming the file,
+the line and the key, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .analyze import Settings
+from .codes import CODES, is_selector
+from .rules import RuleError, RuleSet, build, default_rules_dir, load_documents
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAMES = ("tierlint.toml", ".tierlint.toml", "pyproject.toml")
+SEVERITIES = ("error", "warning", "information", "info", "hint", "off")
+RULE_SECTIONS = (
+    "rule", "override", "role", "platform", "tier", "status", "slots", "targets", "columns",
+    "placeholders", "batching", "same_model", "sprint_heading",
+)
+KNOWN_KEYS = ("select", "ignore", "extend-select", "severity", "exclude", "rules", *RULE_SECTIONS)
+
+
+class ConfigError(ValueError):
+    def __init__(self, path: str, line: int | None, key: str, message: str) -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Config:
+    """A resolved configuration: the file it came from (None = defaults)."""
+
+    path: Path | None
+    settings: Settings
+    rules: RuleSet
+    exclude: tuple[str, ...] = ()
+    rule_files: tuple[Path, ...] = ()
+    root: Path | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+_DEFAULT: RuleSet | None = None
+_DEFAULT_DOCS: list[tuple[str, dict[str, Any]]] | None = None
+
+
+def default_rules() -> RuleSet:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = build(_default_docs())
+    return _DEFAULT
+
+
+def _default_docs() -> list[tuple[str, dict[str, Any]]]:
+    global _DEFAULT_DOCS
+    if _DEFAULT_DOCS is None:
+        _DEFAULT_DOCS = load_documents(default_rules_dir())
+    return _DEFAULT_DOCS
+
+
+def default_config() -> Config:
+    return Config(None, Settings(), default_rules())
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest config file in `start` or its parents."""
+    directory = start if start.is_dir() else start.parent
+    directory = directory.resolve()
+    for d in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            candidate = d / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and not _has_tool_section(candidate):
+                    continue
+                return candidate
+    return None
+
+
+def _has_tool_section(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*\[\s*tool\s*\.\s*tierlint\b", text, re.MULTILINE) is not None
+
+
+def _locate(text: str, key: str) -> int | None:
+    """Best-effort line of `key` (dotted) in a TOML text, for error messages."""
+    parts = key.split(".")
+    last = re.escape(parts[-1].strip('"'))
+    pattern = re.compile(rf'^\s*"?{last}"?\s*=|[{{,]\s*"?{last}"?\s*=|^\s*\[+[^\]]*\b{last}\b[^\]]*\]+', re.MULTILINE)
+    m = pattern.search(text)
+    if m:
+        return text.count("\n", 0, m.start()) + 1
+    return None
+
+
+def load_config_file(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), None, "", f"cannot read config file: {exc}") from exc
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(str(path), int(m.group(1)) if m else None, "", f"invalid TOML: {exc}") from exc
+    prefix = ""
+    if path.name == "pyproject.toml":
+        doc = doc.get("tool", {}).get("tierlint", {})
+        prefix = "tool.tierlint."
+    if not isinstance(doc, dict):
+        raise ConfigError(str(path), _locate(text, "tierlint"), prefix.rstrip("."), "expected a table")
+    return _from_mapping(doc, path, text, prefix)
+
+
+def _from_mapping(doc: Mapping[str, Any], path: Path, text: str, prefix: str) -> Config:
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(str(path), _locate(text, key), prefix + key, message)
+
+    for key in doc:
+        if key not in KNOWN_KEYS:
+            hint = _suggest(key, KNOWN_KEYS)
+            raise fail(key, f"unknown key{hint} (known keys: {', '.join(KNOWN_KEYS[:6])} and the rule-set sections)")
+
+    def selectors(key: str) -> tuple[str, ...]:
+        value = doc.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(key, f"expected a list of rule codes, got {value!r}")
+        for v in value:
+            if not is_selector(v):
+                raise fail(key, f"unknown rule code or prefix {v!r} (see `tierlint rules`)")
+        return tuple(value)
+
+    select = selectors("select") or ("ALL",)
+    select = select + selectors("extend-select")
+    ignore = selectors("ignore")
+    severity = doc.get("severity", {})
+    if not isinstance(severity, dict):
+        raise fail("severity", f"expected a table of CODE = level, got {severity!r}")
+    for code, level in severity.items():
+        if code.upper() not in CODES:
+            raise fail(f"severity.{code}", f"unknown rule code {code!r}")
+        if not isinstance(level, str) or level.lower() not in SEVERITIES:
+            raise fail(f"severity.{code}", f"expected one of {', '.join(SEVERITIES)}, got {level!r}")
+    severity = {k.upper(): v.lower() for k, v in severity.items()}
+
+    exclude = doc.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(v, str) for v in exclude):
+        raise fail("exclude", f"expected a list of glob patterns, got {exclude!r}")
+
+    rule_files = doc.get("rules", [])
+    if isinstance(rule_files, str):
+        rule_files = [rule_files]
+    if not isinstance(rule_files, list) or not all(isinstance(v, str) for v in rule_files):
+        raise fail("rules", f"expected a path or a list of paths to rule files, got {rule_files!r}")
+    base = path.parent
+    files = []
+    extra_docs: list[tuple[str, Mapping[str, Any]]] = []
+    for rel in rule_files:
+        p = (base / rel).resolve()
+        if not p.is_file():
+            raise fail("rules", f"rule file not found: {rel}")
+        try:
+            rtext = p.read_text(encoding="utf-8")
+            extra_docs.append((str(p), tomllib.loads(rtext)))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise fail("rules", f"cannot read rule file {rel}: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise fail("rules", f"invalid TOML in {rel}: {exc}") from exc
+        files.append(p)
+    inline = {k: v for k, v in doc.items() if k in RULE_SECTIONS}
+    if inline:
+        extra_docs.append((str(path), inline))
+    rules = default_rules()
+    if extra_docs:
+        try:
+            rules = build([*_default_docs(), *extra_docs])
+        except RuleError as exc:
+            key = exc.where.split(":")[-1].strip()
+            raise ConfigError(
+                str(path), _locate(text, key.split("'")[-2] if "'" in key else key.split(".")[-1]),
+                prefix + key, exc.message,
+            ) from exc
+        except (TypeError, AttributeError, ValueError) as exc:
+            raise ConfigError(str(path), None, prefix.rstrip("."), f"invalid rule definition: {exc}") from exc
+    settings = Settings(select, ignore, severity)
+    return Config(path, settings, rules, tuple(exclude), tuple(files), base, dict(doc))
+
+
+def _suggest(key: str, known: tuple[str, ...]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" '{key}'; did you mean '{close[0]}'?" if close else f" '{key}'"
+
+
+class ConfigResolver:
+    """Finds and caches the configuration for each directory."""
+
+    def __init__(self, explicit: Path | None = None) -> None:
+        self.explicit = explicit
+        self._by_dir: dict[Path, Path | None] = {}
+        self._loaded: dict[tuple[Path, float], Config] = {}
+
+    def for_path(self, path: Path) -> Config:
+        if self.explicit is not None:
+            return self._load(self.explicit)
+        directory = (path if path.is_dir() else path.parent).resolve()
+        if directory not in self._by_dir:
+            self._by_dir[directory] = find_config_file(directory)
+        found = self._by_dir[directory]
+        return self._load(found) if found is not None else default_config()
+
+    def _load(self, path: Path) -> Config:
+        try:
+            stamp = os.stat(path).st_mtime
+        except OSError as exc:
+            raise ConfigError(str(path), None, "", f"cannot read config file: {exc.strerror}") from exc
+        key = (path, stamp)
+        if key not in self._loaded:
+            self._loaded[key] = load_config_file(path)
+        return self._loaded[key]
+
+    def forget(self) -> None:
+        self._by_dir.clear()
+        self._loaded.clear()

@@ -1,0 +1,169 @@
+"""Edits that rewrite one cell in the table's own style, and applying edits.
+
+A fix touches the target cell and nothing else: other cells, the line ending
+and every byte around stay as they were. In an aligned column the new text is
+padded (or eats spare padding) so the pipes stay where they were whenever the
+text fits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .cells import ModelReader
+from .lines import line_endings, split_lines
+from .model import Cell, Edit, Span, Table
+from .rules import RuleSet
+
+
+@dataclass(frozen=True, slots=True)
+class TableStyle:
+    """How a table writes its Model cells: letter case and platform vocabulary."""
+
+    casing: str
+    platform: str
+    aligned: frozenset[int]
+
+    def write(self, rules: RuleSet, tier: str) -> str:
+        name = tier
+        if self.platform != "tier":
+            plat = next((p for p in rules.platforms if p.id == self.platform), None)
+            if plat is not None:
+                name = plat.write.get(tier, tier)
+        return cased(name, self.casing)
+
+
+def cased(text: str, casing: str) -> str:
+    if casing == "upper":
+        return text.upper()
+    if casing == "title":
+        return text[:1].upper() + text[1:]
+    return text
+
+
+def casing_of(text: str) -> str | None:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    if all(c.isupper() for c in letters) and len(letters) > 1:
+        return "upper"
+    if letters[0].isupper():
+        return "title"
+    return "lower"
+
+
+def table_style(table: Table, model_col: int | None, reader: ModelReader) -> TableStyle:
+    casings: Counter[str] = Counter()
+    platforms: Counter[str] = Counter()
+    if model_col is not None:
+        for row in table.rows:
+            if model_col >= len(row.cells):
+                continue
+            text = row.cells[model_col].text
+            value = reader.read(text)
+            if value.kind != "known":
+                continue
+            c = casing_of(value.name)
+            if c:
+                casings[c] += 1
+            if value.platform and value.platform != "tier" and reader.vocabulary(value.platform, text):
+                platforms[value.platform] += 1
+            else:
+                platforms["tier"] += 1
+    casing = _majority(casings, "lower")
+    platform = _majority(platforms, "tier")
+    return TableStyle(casing, platform, aligned_columns(table))
+
+
+def _majority(counts: Counter[str], default: str) -> str:
+    if not counts:
+        return default
+    best = max(counts.values())
+    # ties go to the default so that a mixed table gets the plainest spelling
+    if counts.get(default) == best:
+        return default
+    return next(k for k, v in counts.most_common() if v == best)
+
+
+def aligned_columns(table: Table) -> frozenset[int]:
+    """Columns whose cells have the same width between the pipes on every row
+    (and more than one row), i.e. a column someone took care to align."""
+    rows = (table.header, table.delimiter, *table.rows)
+    width = len(table.header.cells)
+    out = set()
+    for col in range(width):
+        widths = {r.cells[col].inner.end - r.cells[col].inner.start for r in rows if col < len(r.cells)}
+        if len(widths) == 1 and len(rows) > 2:
+            out.add(col)
+    return frozenset(out)
+
+
+def set_cell(cell: Cell, new: str, aligned: bool) -> Edit:
+    """Replace the cell's text with `new`, keeping its padding."""
+    span, inner = cell.span, cell.inner
+    if not cell.text:
+        width = inner.end - inner.start
+        text = " " + new + " "
+        if aligned and width > len(text):
+            text = text + " " * (width - len(text))
+        return Edit(Span(inner.line, inner.start, inner.end), text)
+    old = span.end - span.start
+    if not aligned or len(new) == old:
+        return Edit(span, new)
+    if len(new) < old:
+        return Edit(span, new + " " * (old - len(new)))
+    trail = inner.end - span.end
+    spare = max(0, trail - 1)
+    take = min(spare, len(new) - old)
+    return Edit(Span(span.line, span.start, span.end + take), new)
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits to `text`; overlapping ones after the first
+    are skipped (a later pass of fix-all picks them up)."""
+    todo = sorted(edits, key=lambda e: (e.span.line, e.span.start, e.span.end))
+    if not todo:
+        return text
+    lines = split_lines(text)
+    ends = line_endings(text)
+    by_line: dict[int, list[Edit]] = {}
+    last: tuple[int, int] = (-1, -1)
+    for e in todo:
+        if e.span.line >= len(lines) or e.span.end > len(lines[e.span.line]):
+            continue
+        if (e.span.line, e.span.start) < last:
+            continue
+        by_line.setdefault(e.span.line, []).append(e)
+        last = (e.span.line, e.span.end)
+    for n, line_edits in by_line.items():
+        s = lines[n]
+        for e in reversed(line_edits):
+            s = s[: e.span.start] + e.text + s[e.span.end :]
+        lines[n] = s
+    return "".join(a + b for a, b in zip(lines, ends))
+
+
+def changed_lines(before: str, after: str) -> list[tuple[int, str, str]]:
+    """(line, old, new) for every line that differs; both texts must have the
+    same number of lines (every tierlint fix keeps the line count)."""
+    a, b = split_lines(before), split_lines(after)
+    return [(i, x, y) for i, (x, y) in enumerate(zip(a, b)) if x != y]
+
+
+def line_edit(line: int, old: str, new: str) -> Edit:
+    """The smallest single edit turning `old` into `new` (common ends kept)."""
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    return Edit(Span(line, start, end_old), new[start:end_new])
+
+
+def minimal_edits(before: str, after: str) -> Sequence[Edit]:
+    return [line_edit(n, old, new) for n, old, new in changed_lines(before, after)]

@@ -1,0 +1,101 @@
+"""Reading and writing backlog files without losing a byte.
+
+Text is decoded as UTF-8 (a BOM is remembered and written back); line endings
+are kept as they are. Writes go to a temporary file in the same folder that is
+then renamed over the original, so a file is either fully written or untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+BOM = "\ufeff"
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
+
+
+class SourceError(Exception):
+    """A file that cannot be read as a backlog; the message names it and why."""
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    text: str
+    bom: bool
+
+
+def decode(data: bytes, path: str) -> Source:
+    if b"\x00" in data[:8192]:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SourceError(f"{path}:{line}: looks like a binary file (NUL byte); skipped")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(
+            f"{path}:{line}:{col}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+            "tierlint reads UTF-8 markdown, re-save the file as UTF-8"
+        ) from None
+    bom = text.startswith(BOM)
+    return Source(path, text[1:] if bom else text, bom)
+
+
+def read(path: Path, display: str | None = None) -> Source:
+    name = display or str(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise SourceError(f"{name}: is a directory") from None
+    except FileNotFoundError:
+        raise SourceError(f"{name}: no such file") from None
+    except PermissionError:
+        raise SourceError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise SourceError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    return decode(data, name)
+
+
+def encode(source: Source, text: str) -> bytes:
+    return ((BOM if source.bom else "") + text).encode("utf-8", errors="surrogatepass")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, keeping the file's permissions."""
+    directory = path.parent
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = None
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tierlint", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def walk(root: Path) -> list[Path]:
+    """Markdown files under `root`, sorted; hidden and vendored folders are
+    skipped and symlinked folders are not followed (so loops cannot hang)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.lower().endswith(MARKDOWN_SUFFIXES):
+                found.append(Path(dirpath) / name)
+    return found

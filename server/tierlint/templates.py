@@ -1,0 +1,367 @@
+"""Compile the framework's `[placeholder]` notation into bounded regular expressions.
+
+Users write rules in the seed's own words ("Create [table] migration"); this
+module is the only place that turns them into regexes. Every repetition is
+bounded, and no user text is ever compiled as a raw regex, so a rule cannot
+make matching slow on a long line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+GAP = r".{1,60}?"
+_SEP = r"\W*"
+_BOUND = r"\b"
+
+
+class TemplateError(ValueError):
+    pass
+
+
+def _tokens(template: str) -> list[str]:
+    out: list[str] = []
+    i = 0
+    n = len(template)
+    while i < n:
+        c = template[i]
+        if c.isspace():
+            i += 1
+        elif c in "([":
+            close = ")" if c == "(" else "]"
+            depth = 0
+            j = i
+            while j < n:
+                if template[j] == c:
+                    depth += 1
+                elif template[j] == close:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j >= n:
+                raise TemplateError(f"unclosed {c!r} in template {template!r}")
+            out.append(template[i : j + 1])
+            i = j + 1
+            if i < n and template[i] == "?":
+                out[-1] += "?"
+                i += 1
+        else:
+            j = i
+            while j < n and not template[j].isspace() and template[j] not in "([":
+                j += 1
+            out.append(template[i:j])
+            i = j
+    return out
+
+
+def _word(word: str) -> str:
+    prefix = word.endswith("*")
+    if prefix:
+        word = word[:-1]
+    if not word:
+        raise TemplateError("empty word in template")
+    parts = [re.escape(p) for p in word.split("-")]
+    body = r" ?".join(parts)
+    if prefix:
+        body += r"\w*"
+    elif word[-1].isalpha():
+        body += r"(?:e?s)?"
+    left = _BOUND if word[0].isalnum() else ""
+    right = _BOUND if word[-1].isalnum() or prefix else ""
+    return left + body + right
+
+
+def _alternatives(inner: str, slots: Mapping[str, str | list[str]], depth: int) -> str:
+    parts, level, start = [], 0, 0
+    for i, ch in enumerate(inner):
+        if ch in "([":
+            level += 1
+        elif ch in ")]":
+            level -= 1
+        elif ch == "|" and level == 0:
+            parts.append(inner[start:i])
+            start = i + 1
+    parts.append(inner[start:])
+    return "(?:" + "|".join(_sequence(p, slots, depth + 1) for p in parts) + ")"
+
+
+def _sequence(template: str, slots: Mapping[str, str | list[str]], depth: int = 0) -> str:
+    if depth > 4:
+        raise TemplateError(f"template nests too deeply: {template!r}")
+    pieces: list[tuple[str, bool]] = []
+    for tok in _tokens(template):
+        optional = tok.endswith("?") and tok[0] in "(["
+        core = tok[:-1] if optional else tok
+        if core.startswith("("):
+            rx = _alternatives(core[1:-1], slots, depth)
+        elif core.startswith("["):
+            name = core[1:-1]
+            if name not in slots:
+                raise TemplateError(f"unknown slot [{name}] in template {template!r}")
+            value = slots[name]
+            if value == "*":
+                rx = GAP
+            else:
+                items = [value] if isinstance(value, str) else list(value)
+                rx = "(?:" + "|".join(_sequence(v, slots, depth + 1) for v in items) + ")"
+        else:
+            rx = _word(core)
+        pieces.append((rx, optional))
+    if not pieces:
+        raise TemplateError("empty template")
+    out = ""
+    for k, (rx, optional) in enumerate(pieces):
+        if optional:
+            out += f"(?:{rx}{_SEP})?" if k < len(pieces) - 1 else f"(?:{_SEP}{rx})?"
+        else:
+            out += rx if k == len(pieces) - 1 else rx + _SEP
+    return out
+
+
+def compile_template(template: str, slots: Mapping[str, str | list[str]]) -> str:
+    """Return the regex source for one template."""
+    text = template.strip()
+    anchored = text.startswith("^")
+    if anchored:
+        text = text[1:].strip()
+    body = _sequence(text, slots)
+    if anchored:
+        return r"(?:^|\x1f)\W*" + body
+    return body
+
+
+def compile_templates(templates: list[str], slots: Mapping[str, str | list[str]]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{compile_template(t, slots)})" for t in templates), re.IGNORECASE)
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_FOLD = re.compile(r"[_\s\-]+")
+
+
+def match_text(title: str) -> str:
+    """The text rules are matched against. Underscores, dashes and runs of space
+    become one space (so `api_keys`, `real-time` and `real time` read alike);
+    a CamelCase title is followed by its split form ("SessionService" ->
+    "Session Service")."""
+    text = _FOLD.sub(" ", title)
+    split = _CAMEL.sub(" ", text)
+    if split != text:
+        return text + " \x1f " + split
+    return text
+
+
+Anchor = tuple[frozenset[str], tuple[str, ...]]
+_ALNUM = re.compile(r"[a-z0-9]+")
+
+
+def title_words(text: str) -> frozenset[str]:
+    """Lower-case alphanumeric words of a match text, for the anchor pre-filter."""
+    return frozenset(_ALNUM.findall(text.lower()))
+
+
+def _split_top(inner: str) -> list[str]:
+    parts, level, start = [], 0, 0
+    for i, ch in enumerate(inner):
+        if ch in "([":
+            level += 1
+        elif ch in ")]":
+            level -= 1
+        elif ch == "|" and level == 0:
+            parts.append(inner[start:i])
+            start = i + 1
+    parts.append(inner[start:])
+    return parts
+
+
+def _word_anchor(word: str) -> Anchor | None:
+    prefix = word.endswith("*")
+    core = word[:-1] if prefix else word
+    parts = _ALNUM.findall(core.lower())
+    if not parts:
+        return None
+    first = parts[0]
+    if len(parts) == 1 and prefix:
+        return frozenset(), (first,)
+    words = {first, first + "s", first + "es"}
+    if len(parts) > 1:
+        joined = "".join(parts)
+        if prefix:
+            return frozenset(words), (joined,)
+        words |= {joined, joined + "s", joined + "es"}
+    return frozenset(words), ()
+
+
+def anchors(template: str, slots: Mapping[str, str | list[str]], depth: int = 0) -> Anchor | None:
+    """Words (and word prefixes) of which a title must contain one for `template`
+    to have any chance of matching; None when no such word can be named."""
+    if depth > 4:
+        return None
+    for tok in _tokens(template.lstrip("^").strip()):
+        if tok.endswith("?") and tok[0] in "([":
+            continue
+        if tok.startswith("["):
+            value = slots.get(tok[1:-1])
+            if value is None or value == "*":
+                continue
+            alts = [value] if isinstance(value, str) else list(value)
+        elif tok.startswith("("):
+            alts = _split_top(tok[1:-1])
+        else:
+            found = _word_anchor(tok)
+            if found is None:
+                continue
+            return found
+        words: set[str] = set()
+        prefixes: list[str] = []
+        for alt in alts:
+            sub = anchors(alt, slots, depth + 1)
+            if sub is None:
+                break
+            words |= sub[0]
+            prefixes.extend(sub[1])
+        else:
+            return frozenset(words), tuple(prefixes)
+    return None
+
+
+def merge_anchors(found: list[Anchor | None]) -> Anchor | None:
+    if any(a is None for a in found):
+        return None
+    words: set[str] = set()
+    prefixes: list[str] = []
+    for a in found:
+        assert a is not None
+        words |= a[0]
+        prefixes.extend(a[1])
+    return frozenset(words), tuple(dict.fromkeys(prefixes))
+
+
+def may_match(anchor: Anchor | None, words: frozenset[str]) -> bool:
+    if anchor is None:
+        return True
+    exact, prefixes = anchor
+    if not words.isdisjoint(exact):
+        return True
+    if prefixes:
+        return any(w.startswith(prefixes) for w in words)
+    return False
+
+
+_COMMON_VERBS = frozenset(
+    "implement create add build write make set setup update develop code design define "
+    "the a an for of to".split()
+)
+
+
+class Template:
+    """One compiled template: a cheap word pre-filter, and a regex compiled the
+    first time a title passes the filter (most templates never need one)."""
+
+    __slots__ = ("_rx", "anchor", "source", "text")
+
+    def __init__(self, text: str, slots: Mapping[str, str | list[str]]) -> None:
+        self.text = text
+        self.source = compile_template(text, slots)
+        self.anchor = best_anchor(text, slots)
+        self._rx: re.Pattern[str] | None = None
+
+    def search(self, text: str, words: frozenset[str]) -> str | None:
+        if not may_match(self.anchor, words):
+            return None
+        rx = self._rx
+        if rx is None:
+            rx = self._rx = re.compile(self.source, re.IGNORECASE)
+        m = rx.search(text)
+        return m.group(0) if m else None
+
+
+class Matcher:
+    """All templates of one rule; `search` returns the longest matched text."""
+
+    __slots__ = ("templates",)
+
+    def __init__(self, templates: list[str], slots: Mapping[str, str | list[str]]) -> None:
+        self.templates = tuple(Template(t, slots) for t in templates)
+        for t in self.templates:  # surface syntax errors at load time
+            if not t.source:
+                raise TemplateError(f"empty template {t.text!r}")
+
+    def search(self, text: str, words: frozenset[str]) -> str | None:
+        best: str | None = None
+        for t in self.templates:
+            found = t.search(text, words)
+            if found is not None and (best is None or len(found) > len(best)):
+                best = found
+        return best
+
+
+def best_anchor(template: str, slots: Mapping[str, str | list[str]]) -> Anchor | None:
+    """Like `anchors`, but prefers a required element other than a common verb,
+    which would let nearly every ticket through the filter."""
+    body = template.lstrip("^").strip()
+    found: list[Anchor] = []
+    for tok in _tokens(body):
+        if tok.endswith("?") and tok[0] in "([":
+            continue
+        sub = anchors(tok, slots) if not tok.startswith("(") else anchors(f"{tok}", slots)
+        if sub is not None:
+            found.append(sub)
+    if not found:
+        return None
+    for a in found:
+        if not (a[0] & _COMMON_VERBS) and all(p not in _COMMON_VERBS for p in a[1]):
+            return a
+    return found[0]
+
+
+class TemplateIndex:
+    """Finds, for one ticket text, which matchers match, running only the
+    templates whose anchor words occur in the text (a handful of the hundreds
+    in the rule set)."""
+
+    def __init__(self, matchers: list[Matcher]) -> None:
+        self._words: dict[str, list[tuple[Template, Matcher]]] = {}
+        self._prefixes: dict[str, list[tuple[str, Template, Matcher]]] = {}
+        self._always: list[tuple[Template, Matcher]] = []
+        for m in matchers:
+            for t in m.templates:
+                if t.anchor is None:
+                    self._always.append((t, m))
+                    continue
+                exact, prefixes = t.anchor
+                for w in exact:
+                    self._words.setdefault(w, []).append((t, m))
+                for p in prefixes:
+                    self._prefixes.setdefault(p[:3], []).append((p, t, m))
+
+    def hits(self, text: str, words: frozenset[str]) -> dict[int, str]:
+        """id(matcher) -> longest matched text, for every matcher that matches."""
+        seen: set[int] = set()
+        todo: list[tuple[Template, Matcher]] = list(self._always)
+        table, prefixes = self._words, self._prefixes
+        for w in words:
+            found = table.get(w)
+            if found:
+                todo.extend(found)
+            pre = prefixes.get(w[:3])
+            if pre:
+                todo.extend((t, m) for p, t, m in pre if w.startswith(p))
+        out: dict[int, str] = {}
+        for t, m in todo:
+            tid = id(t)
+            if tid in seen:
+                continue
+            seen.add(tid)
+            rx = t._rx
+            if rx is None:
+                rx = t._rx = re.compile(t.source, re.IGNORECASE)
+            hit = rx.search(text)
+            if hit is not None:
+                key = id(m)
+                s = hit.group(0)
+                old = out.get(key)
+                if old is None or len(s) > len(old):
+                    out[key] = s
+        return out
