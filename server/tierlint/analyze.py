@@ -9,6 +9,7 @@ server both call `Analyzer.analyze`, so they can never disagree.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +27,6 @@ from .model import (
     Distribution,
     Heading,
     Severity,
-    Span,
     Sprint,
     Table,
     TableInfo,
@@ -72,7 +72,12 @@ def split_sections(lines: list[str]) -> list[tuple[int, int]]:
     for n, line in enumerate(lines):
         if fence is not None:
             stripped = line.strip()
-            if stripped and set(stripped) == {fence[0]} and len(stripped) >= fence[1] and len(line) - len(line.lstrip(" ")) <= 3:
+            if (
+                stripped
+                and set(stripped) == {fence[0]}
+                and len(stripped) >= fence[1]
+                and len(line) - len(line.lstrip(" ")) <= 3
+            ):
                 fence = None
             continue
         if in_comment:
@@ -93,7 +98,7 @@ def split_sections(lines: list[str]) -> list[tuple[int, int]]:
         if (first == "#" or first == " ") and n and _ATX.match(line):
             cuts.append(n)
     cuts.append(len(lines))
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 @dataclass
@@ -186,7 +191,9 @@ class Analyzer:
                 out.append(SummaryLine(n, text, before[-1].table.first_line))
         return out
 
-    def _analyse_section(self, section: _Section, designs: list[frozenset[str]]) -> tuple[tuple[TableInfo, ...], tuple[Diagnostic, ...]]:
+    def _analyse_section(
+        self, section: _Section, designs: list[frozenset[str]]
+    ) -> tuple[tuple[TableInfo, ...], tuple[Diagnostic, ...]]:
         flags = tuple(self.classifier.implements_design(s, designs) for s in section.implements)
         if section.result is not None and section.result[0] == flags:
             return section.result[1], section.result[2]
@@ -309,7 +316,9 @@ class Analyzer:
         out.sort(key=lambda s: s.line)
         return out
 
-    def _owner(self, h: Heading | None, headings: list[Heading], index: dict[int, int]) -> tuple[Heading | None, bool]:
+    def _owner(
+        self, h: Heading | None, headings: list[Heading], index: dict[int, int]
+    ) -> tuple[Heading | None, bool]:
         if h is None:
             return None, False
         chain = [h]
@@ -416,7 +425,9 @@ def fixable(analysis: Analysis) -> list[Diagnostic]:
     return [d for d in analysis.diagnostics if d.fix is not None and d.fix.edits]
 
 
-def fix_all(analyzer: Analyzer, text: str, settings: Settings | None = None, max_passes: int = 8) -> tuple[str, int, Analysis]:
+def fix_all(
+    analyzer: Analyzer, text: str, settings: Settings | None = None, max_passes: int = 8
+) -> tuple[str, int, Analysis]:
     """Apply every available fix, re-analysing until nothing changes (a filled
     Model cell can make a Cost Tier or Distribution line stale, fixed next pass).
     Returns the new text, the number of fixes applied and the final analysis."""

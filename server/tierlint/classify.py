@@ -29,8 +29,35 @@ ROLE_SECTION = "Ticket-to-Model Mapping › By Owner Role"
 _ROLE_CLEAN = re.compile(r"[^a-z0-9/&+ \-]+")
 _SUBJECT_WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
-    "a an the for of to and or with in on at by from into per as step phase part v1 v2 new "
-    "initial basic full complete".split()
+    [
+        "a",
+        "an",
+        "the",
+        "for",
+        "of",
+        "to",
+        "and",
+        "or",
+        "with",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "into",
+        "per",
+        "as",
+        "step",
+        "phase",
+        "part",
+        "v1",
+        "v2",
+        "new",
+        "initial",
+        "basic",
+        "full",
+        "complete",
+    ]
 )
 
 
@@ -149,12 +176,12 @@ class Classifier:
             matched = False
 
         mods: list[Modifier] = []
-        if role is not None and id(role.pattern) in hits:
-            if rs.tier_order(role.upgrade) > rs.tier_order(tier):
-                tier = role.upgrade
-                effect = f"{role.title} upgrades to {tier} for {role.trigger}"
-                mods.append(Modifier(f"role:{role.id}", effect, tier, ROLE_SECTION))
-                matched = True
+        upgrade = role is not None and id(role.pattern) in hits
+        if upgrade and role is not None and rs.tier_order(role.upgrade) > rs.tier_order(tier):
+            tier = role.upgrade
+            effect = f"{role.title} upgrades to {tier} for {role.trigger}"
+            mods.append(Modifier(f"role:{role.id}", effect, tier, ROLE_SECTION))
+            matched = True
 
         always = False
         for ov in rs.overrides:

@@ -45,11 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--fix", action="store_true", help="apply fixes in place")
     c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
     c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    c.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to enable (e.g. TL0,TL101)")
+    c.add_argument(
+        "--select",
+        metavar="CODES",
+        help="comma-separated codes or prefixes to enable (e.g. TL0,TL101)",
+    )
     c.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to disable")
     c.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    c.add_argument("--stdin-filename", metavar="NAME", help="name (and config location) for text read from stdin")
+    c.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="name (and config location) for text read from stdin",
+    )
 
     r = sub.add_parser("report", help="per-sprint tier distribution and cost")
     r.add_argument("paths", nargs="*", default=["."], metavar="PATH")
@@ -142,7 +150,11 @@ def _excluded(path: Path, cfg: Config) -> bool:
 
 def _settings(cfg: Config, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Settings:
     s = cfg.settings
-    return Settings(select if select is not None else s.select, ignore if ignore is not None else s.ignore, s.severity)
+    return Settings(
+        select if select is not None else s.select,
+        ignore if ignore is not None else s.ignore,
+        s.severity,
+    )
 
 
 def _read_stdin(name: str) -> Source:
@@ -196,7 +208,14 @@ def cmd_check(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
             if args.diff:
                 analysis = analyzer.analyze(source.text, settings)
                 count = 0
-            results.append(FileResult(display, Source(source.path, new_text if args.fix else source.text, source.bom), analysis, fixed=count if args.fix else 0))
+            results.append(
+                FileResult(
+                    display,
+                    Source(source.path, new_text if args.fix else source.text, source.bom),
+                    analysis,
+                    fixed=count if args.fix else 0,
+                )
+            )
         else:
             analysis = analyzer.analyze(source.text, settings)
             results.append(FileResult(display, source, analysis))
@@ -273,7 +292,10 @@ def cmd_explain(args: argparse.Namespace, out: list[str], err: list[str]) -> int
                     "pattern": rec.rule_text,
                     "section": rec.section,
                     "matched": rec.matched,
-                    "modifiers": [{"name": m.name, "effect": m.effect, "tier": m.tier, "section": m.section} for m in rec.modifiers],
+                    "modifiers": [
+                        {"name": m.name, "effect": m.effect, "tier": m.tier, "section": m.section}
+                        for m in rec.modifiers
+                    ],
                     "rationale": rec.rationale,
                     "cost": tiers[rec.tier].cost,
                 },
@@ -291,7 +313,10 @@ def cmd_explain(args: argparse.Namespace, out: list[str], err: list[str]) -> int
         + ("" if rec.matched else "  [default: fills empty cells, never reported as a mismatch]"),
     ]
     if rec.modifiers:
-        lines.append("Modifiers:    " + "\n              ".join(f"{m.name}: {m.effect} → {m.tier} ({m.section})" for m in rec.modifiers))
+        lines.append(
+            "Modifiers:    "
+            + "\n              ".join(f"{m.name}: {m.effect} → {m.tier} ({m.section})" for m in rec.modifiers)
+        )
     else:
         lines.append("Modifiers:    none")
     lines.append(f"Rationale:    {rec.rationale}")
@@ -313,7 +338,14 @@ def cmd_rules(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
         out.append(
             json.dumps(
                 [
-                    {"code": c.code, "name": c.name, "severity": c.severity.label, "fixable": c.fixable, "summary": c.summary, "url": c.url}
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "severity": c.severity.label,
+                        "fixable": c.fixable,
+                        "summary": c.summary,
+                        "url": c.url,
+                    }
                     for c in CODES.values()
                 ],
                 indent=2,
@@ -335,7 +367,13 @@ def cmd_serve(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
     return run(args.tcp)
 
 
-COMMANDS = {"check": cmd_check, "report": cmd_report, "explain": cmd_explain, "rules": cmd_rules, "serve": cmd_serve}
+COMMANDS = {
+    "check": cmd_check,
+    "report": cmd_report,
+    "explain": cmd_explain,
+    "rules": cmd_rules,
+    "serve": cmd_serve,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

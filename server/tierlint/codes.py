@@ -28,18 +28,78 @@ class Code:
 CODES: dict[str, Code] = {
     c.code: c
     for c in (
-        Code("TL001", "missing-model", Severity.WARNING, "Model cell empty or a placeholder (-, TBD, ?, {{MODEL}})", True),
-        Code("TL002", "unknown-model", Severity.WARNING, "Model cell names no known tier or model", True),
-        Code("TL003", "under-tiered", Severity.WARNING, "Under-tiered: the recommended tier is higher (error when security/payment applies)", True),
-        Code("TL004", "over-tiered", Severity.INFORMATION, "Over-tiered: the recommended tier is lower, so the ticket costs more than it needs", True),
+        Code(
+            "TL001",
+            "missing-model",
+            Severity.WARNING,
+            "Model cell empty or a placeholder (-, TBD, ?, {{MODEL}})",
+            True,
+        ),
+        Code(
+            "TL002",
+            "unknown-model",
+            Severity.WARNING,
+            "Model cell names no known tier or model",
+            True,
+        ),
+        Code(
+            "TL003",
+            "under-tiered",
+            Severity.WARNING,
+            "Under-tiered: the recommended tier is higher (error when security/payment applies)",
+            True,
+        ),
+        Code(
+            "TL004",
+            "over-tiered",
+            Severity.INFORMATION,
+            "Over-tiered: the recommended tier is lower, so the ticket costs more than it needs",
+            True,
+        ),
         Code("TL005", "no-model-column", Severity.WARNING, "Ticket table has no Model column", True),
-        Code("TL006", "cost-tier-mismatch", Severity.WARNING, "Cost Tier cell disagrees with the Model", True),
-        Code("TL101", "opus-share", Severity.WARNING, "Sprint opus share above the target (< 20 %)", False),
+        Code(
+            "TL006",
+            "cost-tier-mismatch",
+            Severity.WARNING,
+            "Cost Tier cell disagrees with the Model",
+            True,
+        ),
+        Code(
+            "TL101",
+            "opus-share",
+            Severity.WARNING,
+            "Sprint opus share above the target (< 20 %)",
+            False,
+        ),
         Code("TL102", "same-model-sprint", Severity.INFORMATION, "Whole sprint uses one model", False),
-        Code("TL103", "stale-distribution", Severity.WARNING, "A 'Distribution: …' summary line disagrees with the table", True),
-        Code("TL104", "ticket-count", Severity.INFORMATION, "Heading's '(N tickets)' disagrees with the table", True),
-        Code("TL105", "batch-similar", Severity.HINT, "Similar cheap tickets that could be batched into one", False),
-        Code("TL201", "ragged-row", Severity.WARNING, "Row has a different cell count from the header", False),
+        Code(
+            "TL103",
+            "stale-distribution",
+            Severity.WARNING,
+            "A 'Distribution: …' summary line disagrees with the table",
+            True,
+        ),
+        Code(
+            "TL104",
+            "ticket-count",
+            Severity.INFORMATION,
+            "Heading's '(N tickets)' disagrees with the table",
+            True,
+        ),
+        Code(
+            "TL105",
+            "batch-similar",
+            Severity.HINT,
+            "Similar cheap tickets that could be batched into one",
+            False,
+        ),
+        Code(
+            "TL201",
+            "ragged-row",
+            Severity.WARNING,
+            "Row has a different cell count from the header",
+            False,
+        ),
         Code("TL202", "duplicate-id", Severity.WARNING, "Duplicate ticket id", False),
     )
 }
@@ -57,4 +117,4 @@ def matches(code: str, selectors: tuple[str, ...] | list[str]) -> bool:
 
 def is_selector(text: str) -> bool:
     s = text.strip().upper()
-    return s == "ALL" or any(c.startswith(s) for c in CODES) and s.startswith("TL")
+    return s == "ALL" or (any(c.startswith(s) for c in CODES) and s.startswith("TL"))

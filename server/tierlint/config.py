@@ -27,8 +27,19 @@ else:  # pragma: no cover
 CONFIG_NAMES = ("tierlint.toml", ".tierlint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "information", "info", "hint", "off")
 RULE_SECTIONS = (
-    "rule", "override", "role", "platform", "tier", "status", "slots", "targets", "columns",
-    "placeholders", "batching", "same_model", "sprint_heading",
+    "rule",
+    "override",
+    "role",
+    "platform",
+    "tier",
+    "status",
+    "slots",
+    "targets",
+    "columns",
+    "placeholders",
+    "batching",
+    "same_model",
+    "sprint_heading",
 )
 KNOWN_KEYS = ("select", "ignore", "extend-select", "severity", "exclude", "rules", *RULE_SECTIONS)
 
@@ -104,7 +115,9 @@ def _locate(text: str, key: str) -> int | None:
     """Best-effort line of `key` (dotted) in a TOML text, for error messages."""
     parts = key.split(".")
     last = re.escape(parts[-1].strip('"'))
-    pattern = re.compile(rf'^\s*"?{last}"?\s*=|[{{,]\s*"?{last}"?\s*=|^\s*\[+[^\]]*\b{last}\b[^\]]*\]+', re.MULTILINE)
+    pattern = re.compile(
+        rf'^\s*"?{last}"?\s*=|[{{,]\s*"?{last}"?\s*=|^\s*\[+[^\]]*\b{last}\b[^\]]*\]+', re.MULTILINE
+    )
     m = pattern.search(text)
     if m:
         return text.count("\n", 0, m.start()) + 1
@@ -137,7 +150,10 @@ def _from_mapping(doc: Mapping[str, Any], path: Path, text: str, prefix: str) ->
     for key in doc:
         if key not in KNOWN_KEYS:
             hint = _suggest(key, KNOWN_KEYS)
-            raise fail(key, f"unknown key{hint} (known keys: {', '.join(KNOWN_KEYS[:6])} and the rule-set sections)")
+            raise fail(
+                key,
+                f"unknown key{hint} (known keys: {', '.join(KNOWN_KEYS[:6])} and the rule-set sections)",
+            )
 
     def selectors(key: str) -> tuple[str, ...]:
         value = doc.get(key, [])
@@ -195,8 +211,10 @@ def _from_mapping(doc: Mapping[str, Any], path: Path, text: str, prefix: str) ->
         except RuleError as exc:
             key = exc.where.split(":")[-1].strip()
             raise ConfigError(
-                str(path), _locate(text, key.split("'")[-2] if "'" in key else key.split(".")[-1]),
-                prefix + key, exc.message,
+                str(path),
+                _locate(text, key.split("'")[-2] if "'" in key else key.split(".")[-1]),
+                prefix + key,
+                exc.message,
             ) from exc
         except (TypeError, AttributeError, ValueError) as exc:
             raise ConfigError(str(path), None, prefix.rstrip("."), f"invalid rule definition: {exc}") from exc

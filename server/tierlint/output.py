@@ -18,8 +18,18 @@ from .lines import split_lines
 from .model import Analysis, Diagnostic, Fix, Severity, Sprint, Ticket
 from .sources import Source
 
-_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFORMATION: "note", Severity.HINT: "note"}
-_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFORMATION: "notice", Severity.HINT: "notice"}
+_SARIF_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "note",
+    Severity.HINT: "note",
+}
+_GITHUB_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "notice",
+    Severity.HINT: "notice",
+}
 
 
 @dataclass
@@ -36,7 +46,13 @@ def merged_fix(fix: Fix, lines: list[str]) -> dict[str, object]:
     edits = sorted(fix.edits, key=lambda e: (e.span.line, e.span.start))
     first, last = edits[0].span, edits[-1].span
     if len(edits) == 1:
-        return {"line": first.line, "column": first.start, "end_line": last.line, "end_column": last.end, "text": edits[0].text}
+        return {
+            "line": first.line,
+            "column": first.start,
+            "end_line": last.line,
+            "end_column": last.end,
+            "text": edits[0].text,
+        }
     end_col = max(e.span.end for e in edits if e.span.line == last.line)
     region = lines[first.line : last.line + 1]
     region_text = "\n".join(region)
@@ -52,7 +68,13 @@ def merged_fix(fix: Fix, lines: list[str]) -> dict[str, object]:
     new_lines[0] = new_lines[0][first.start :]
     if tail:
         new_lines[-1] = new_lines[-1][: len(new_lines[-1]) - tail]
-    return {"line": first.line, "column": first.start, "end_line": last.line, "end_column": end_col, "text": "\n".join(new_lines)}
+    return {
+        "line": first.line,
+        "column": first.start,
+        "end_line": last.line,
+        "end_column": end_col,
+        "text": "\n".join(new_lines),
+    }
 
 
 def diagnostic_json(d: Diagnostic, lines: list[str]) -> dict[str, object]:
@@ -101,7 +123,12 @@ def sprint_json(s: Sprint) -> dict[str, object]:
         "name": s.name,
         "line": s.line + 1,
         "tickets": [ticket_json(t) for t in s.tickets],
-        "distribution": {"haiku": d.haiku, "sonnet": d.sonnet, "opus": d.opus, "unassigned": d.unassigned},
+        "distribution": {
+            "haiku": d.haiku,
+            "sonnet": d.sonnet,
+            "opus": d.opus,
+            "unassigned": d.unassigned,
+        },
         "cost": s.cost,
     }
 
@@ -129,7 +156,9 @@ def render_text(results: Sequence[FileResult], show_fix_hint: bool = True) -> st
             continue
         for d in r.analysis.diagnostics:
             mark = " [*]" if d.fix is not None else ""
-            out.append(f"{r.path}:{d.span.line + 1}:{d.span.start + 1}: {d.code}{mark} {d.message} ({d.severity.label})")
+            out.append(
+                f"{r.path}:{d.span.line + 1}:{d.span.start + 1}: {d.code}{mark} {d.message} ({d.severity.label})"
+            )
             total += 1
             fixable += d.fix is not None
     fixed = sum(r.fixed for r in results)

@@ -9,6 +9,7 @@ parsing runs: inline parsing is not needed for tables and would cost ~2x.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -81,7 +82,7 @@ def split_row(text: str, line: int) -> Row:
     if not trailing:
         bounds.append(stripped_end)
     cells = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         start, end = a + 1, b
         raw = text[start:end]
         lstripped = raw.lstrip(_WS)
@@ -121,7 +122,12 @@ class _Collector:
         start = raw.find(text) if text else len(raw)
         start = max(start, 0)
         self.headings.append(
-            Heading(line + self.first_line, level, text, Span(line + self.first_line, start, start + len(text)))
+            Heading(
+                line + self.first_line,
+                level,
+                text,
+                Span(line + self.first_line, start, start + len(text)),
+            )
         )
 
 

@@ -9,7 +9,17 @@ from .model import Analysis
 from .rules import RuleSet
 from .stats import Stats, pct, sprint_stats, total_stats
 
-COLUMNS = ("Sprint", "Tickets", "Haiku %", "Sonnet %", "Opus %", "Unassigned", "Est. Cost", "At Recommended", "Opus ≤ 20%")
+COLUMNS = (
+    "Sprint",
+    "Tickets",
+    "Haiku %",
+    "Sonnet %",
+    "Opus %",
+    "Unassigned",
+    "Est. Cost",
+    "At Recommended",
+    "Opus ≤ 20%",
+)
 
 
 def rows(analysis: Analysis, rules: RuleSet) -> list[Stats]:
@@ -64,7 +74,11 @@ def text(path: str, analysis: Analysis, rules: RuleSet) -> str:
     widths = [max(len(r[i]) for r in table) for i in range(len(COLUMNS))]
     out = [path]
     for k, r in enumerate(table):
-        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))
+            ).rstrip()
+        )
         if k == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out) + "\n"
@@ -77,7 +91,12 @@ def json_data(path: str, analysis: Analysis, rules: RuleSet) -> dict[str, object
             "sprint": s.label,
             "line": s.line + 1 if s.line is not None else None,
             "tickets": d.total,
-            "distribution": {"haiku": d.haiku, "sonnet": d.sonnet, "opus": d.opus, "unassigned": d.unassigned},
+            "distribution": {
+                "haiku": d.haiku,
+                "sonnet": d.sonnet,
+                "opus": d.opus,
+                "unassigned": d.unassigned,
+            },
             "shares": {t: round(s.share(t), 4) for t in ("haiku", "sonnet", "opus")},
             "cost": s.cost,
             "recommended": {"haiku": r.haiku, "sonnet": r.sonnet, "opus": r.opus},
@@ -100,7 +119,9 @@ def bar_chart(s: Stats, rules: RuleSet, width: int = 28) -> str:
         share = s.share(tier)
         filled = round(share * width)
         target = round(rules.targets[tier] * 100)
-        lines.append(f"{'█' * filled}{'░' * (width - filled)} {tier.capitalize():<6} {pct(share):>4} (target {target}%)")
+        lines.append(
+            f"{'█' * filled}{'░' * (width - filled)} {tier.capitalize():<6} {pct(share):>4} (target {target}%)"
+        )
     if s.distribution.unassigned:
         share = s.share(None)
         filled = round(share * width)
@@ -124,6 +145,10 @@ def render_many(fmt: str, items: Sequence[tuple[str, Analysis, RuleSet]]) -> str
     import json
 
     if fmt == "json":
-        return json.dumps({"version": 1, "files": [json_data(p, a, r) for p, a, r in items]}, ensure_ascii=False, indent=2)
+        return json.dumps(
+            {"version": 1, "files": [json_data(p, a, r) for p, a, r in items]},
+            ensure_ascii=False,
+            indent=2,
+        )
     render = markdown if fmt == "markdown" else text
     return "\n".join(render(p, a, r) for p, a, r in items)

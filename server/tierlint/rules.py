@@ -163,9 +163,7 @@ def merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
             ident = _LIST_KEYS[key]
             current = list(out.get(key, []))
             for item in value:
-                idx = next(
-                    (i for i, old in enumerate(current) if old.get(ident) == item.get(ident)), None
-                )
+                idx = next((i for i, old in enumerate(current) if old.get(ident) == item.get(ident)), None)
                 if idx is None:
                     current.append(item)
                 elif item.get("disabled"):
@@ -202,13 +200,20 @@ def _req(entry: Mapping[str, Any], key: str, where: str, kind: type | tuple[type
     if key not in entry:
         raise RuleError(where, f"missing required key '{key}'")
     value = entry[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise RuleError(f"{where}.{key}", f"expected {_kind_name(kind)}, got {value!r}")
     return value
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", list: "a list", bool: "true/false", dict: "a table"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        list: "a list",
+        bool: "true/false",
+        dict: "a table",
+    }
     if isinstance(kind, tuple):
         return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)
@@ -255,8 +260,8 @@ def normalize_model_name(text: str) -> str:
 def _compile(data: Mapping[str, Any], sources: tuple[str, ...]) -> RuleSet:
     slots = dict(data.get("slots", {}))
     for key, value in slots.items():
-        if not (value == "*" or isinstance(value, str) or isinstance(value, list)):
-            raise RuleError(f"slots.{key}", "expected \"*\", a template or a list of templates")
+        if not (value == "*" or isinstance(value, (str, list))):
+            raise RuleError(f"slots.{key}", 'expected "*", a template or a list of templates')
 
     tiers = {}
     for i, entry in enumerate(data.get("tier", [])):
@@ -347,7 +352,10 @@ def _compile(data: Mapping[str, Any], sources: tuple[str, ...]) -> RuleSet:
         where = f"override '{oid}'"
         effect = _req(entry, "effect", where, str)
         if effect not in EFFECTS:
-            raise RuleError(f"{where}.effect", f"unknown effect {effect!r} (expected one of {', '.join(EFFECTS)})")
+            raise RuleError(
+                f"{where}.effect",
+                f"unknown effect {effect!r} (expected one of {', '.join(EFFECTS)})",
+            )
         tier = entry.get("tier")
         if effect in ("set", "floor", "cap"):
             tier = _tier(tier, f"{where}.tier")

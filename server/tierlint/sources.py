@@ -7,6 +7,7 @@ then renamed over the original, so a file is either fully written or untouched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -15,7 +16,18 @@ from pathlib import Path
 
 BOM = "\ufeff"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".mypy_cache",
+    ".ruff_cache",
+}
 
 
 class SourceError(Exception):
@@ -82,10 +94,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

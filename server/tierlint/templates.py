@@ -250,8 +250,27 @@ def may_match(anchor: Anchor | None, words: frozenset[str]) -> bool:
 
 
 _COMMON_VERBS = frozenset(
-    "implement create add build write make set setup update develop code design define "
-    "the a an for of to".split()
+    [
+        "implement",
+        "create",
+        "add",
+        "build",
+        "write",
+        "make",
+        "set",
+        "setup",
+        "update",
+        "develop",
+        "code",
+        "design",
+        "define",
+        "the",
+        "a",
+        "an",
+        "for",
+        "of",
+        "to",
+    ]
 )
 
 

@@ -3,7 +3,21 @@
 
 from __future__ import annotations
 
-from . import tl001, tl002, tl003, tl004, tl005, tl006, tl101, tl102, tl103, tl104, tl105, tl201, tl202
+from . import (
+    tl001,
+    tl002,
+    tl003,
+    tl004,
+    tl005,
+    tl006,
+    tl101,
+    tl102,
+    tl103,
+    tl104,
+    tl105,
+    tl201,
+    tl202,
+)
 
 ROW = (tl201, tl001, tl002, tl003, tl004, tl006)
 TABLE = (tl005,)

@@ -21,7 +21,12 @@ def check(ctx: TableContext) -> Iterator[Diagnostic]:
     n = len(ctx.tickets)
     message = f"Ticket table has no Model column ({n} ticket{'s' if n != 1 else ''}): add one so every ticket names its model"
     yield Diagnostic(
-        CODE, severity(CODE), message, Span(header.line, max(0, start), end), _fix(ctx), header.line,
+        CODE,
+        severity(CODE),
+        message,
+        Span(header.line, max(0, start), end),
+        _fix(ctx),
+        header.line,
         end_line=ctx.table.last_line,
     )
 

@@ -26,4 +26,6 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
     shown = f"'{cell.text}'" if cell.text else "empty"
     message = f"Cost Tier is {shown} but the Model is {value.tier} ({want})"
     edit = set_cell(cell, want, ctx.columns.cost in ctx.style.aligned)
-    yield Diagnostic(CODE, severity(CODE), message, cell.span, Fix(f"Set Cost Tier to {want}", (edit,)), t.line)
+    yield Diagnostic(
+        CODE, severity(CODE), message, cell.span, Fix(f"Set Cost Tier to {want}", (edit,)), t.line
+    )

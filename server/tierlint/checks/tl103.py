@@ -58,13 +58,17 @@ def _check(summary: SummaryLine, d: Distribution) -> Diagnostic | None:
     if missing:
         wrong = True
         sep = _separator(text, items)
-        parts = [f"{d.count(t)} {t} ({_fmt_pct(d.count(t), total, 0)}%)" for t in TIERS if d.count(t) or t in seen]
+        parts = [
+            f"{d.count(t)} {t} ({_fmt_pct(d.count(t), total, 0)}%)" for t in TIERS if d.count(t) or t in seen
+        ]
         edits = [Edit(span, sep.join(parts))]
     if not wrong:
         return None
     actual = " | ".join(f"{d.count(t)} {t} ({_fmt_pct(d.count(t), total, 0)}%)" for t in TIERS)
     message = f"Distribution line is stale: the table has {actual}"
-    return Diagnostic(CODE, severity(CODE), message, span, Fix("Update the Distribution line", tuple(edits)), None)
+    return Diagnostic(
+        CODE, severity(CODE), message, span, Fix("Update the Distribution line", tuple(edits)), None
+    )
 
 
 def _separator(text: str, items: list[re.Match[str]]) -> str:

@@ -1,0 +1,104 @@
+"""Engine results -> lsprotocol types, converting positions at this edge only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from lsprotocol import types as lsp
+
+from ..codes import CODES
+from ..model import Diagnostic, Edit, Fix, Severity, Span
+from .documents import Document
+from .positions import to_client
+
+SOURCE = "tierlint"
+_SEVERITY = {
+    Severity.ERROR: lsp.DiagnosticSeverity.Error,
+    Severity.WARNING: lsp.DiagnosticSeverity.Warning,
+    Severity.INFORMATION: lsp.DiagnosticSeverity.Information,
+    Severity.HINT: lsp.DiagnosticSeverity.Hint,
+}
+
+
+def position(lines: Sequence[str], line: int, column: int, encoding: str) -> lsp.Position:
+    text = lines[line] if 0 <= line < len(lines) else ""
+    return lsp.Position(line=line, character=to_client(text, column, encoding))
+
+
+def span_range(lines: Sequence[str], span: Span, encoding: str) -> lsp.Range:
+    text = lines[span.line] if 0 <= span.line < len(lines) else ""
+    return lsp.Range(
+        start=lsp.Position(line=span.line, character=to_client(text, span.start, encoding)),
+        end=lsp.Position(line=span.line, character=to_client(text, span.end, encoding)),
+    )
+
+
+def text_edit(lines: Sequence[str], edit: Edit, encoding: str) -> lsp.TextEdit:
+    return lsp.TextEdit(range=span_range(lines, edit.span, encoding), new_text=edit.text)
+
+
+def text_edits(lines: Sequence[str], edits: Iterable[Edit], encoding: str) -> list[lsp.TextEdit]:
+    return [text_edit(lines, e, encoding) for e in sorted(edits, key=lambda e: (e.span.line, e.span.start))]
+
+
+def fix_data(lines: Sequence[str], fix: Fix, encoding: str) -> dict[str, object]:
+    return {
+        "title": fix.title,
+        "edits": [
+            {
+                "range": {
+                    "start": {"line": te.range.start.line, "character": te.range.start.character},
+                    "end": {"line": te.range.end.line, "character": te.range.end.character},
+                },
+                "newText": te.new_text,
+            }
+            for te in text_edits(lines, fix.edits, encoding)
+        ],
+    }
+
+
+class DiagnosticConverter:
+    """Converts engine diagnostics, reusing the protocol object of every engine
+    diagnostic it has seen before (unchanged sections keep their objects)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[Diagnostic, str, lsp.Diagnostic]] = {}
+
+    def convert(
+        self, doc_lines: Sequence[str], diags: Sequence[Diagnostic], encoding: str
+    ) -> list[lsp.Diagnostic]:
+        out = []
+        memo = {}
+        old = self._memo
+        for d in diags:
+            key = id(d)
+            hit = old.get(key)
+            if hit is not None and hit[0] is d and hit[1] == encoding:
+                out.append(hit[2])
+                memo[key] = hit
+                continue
+            item = to_lsp(doc_lines, d, encoding)
+            memo[key] = (d, encoding, item)
+            out.append(item)
+        self._memo = memo
+        return out
+
+
+def to_lsp(lines: Sequence[str], d: Diagnostic, encoding: str) -> lsp.Diagnostic:
+    code = CODES.get(d.code)
+    data: dict[str, object] = {"code": d.code}
+    if d.fix is not None and d.fix.edits:
+        data["fix"] = fix_data(lines, d.fix, encoding)
+    return lsp.Diagnostic(
+        range=span_range(lines, d.span, encoding),
+        message=d.message,
+        severity=_SEVERITY[d.severity],
+        code=d.code,
+        code_description=lsp.CodeDescription(href=code.url) if code else None,
+        source=SOURCE,
+        data=data,
+    )
+
+
+def doc_lines(doc: Document) -> list[str]:
+    return doc.lines

@@ -1,0 +1,97 @@
+"""Open documents, with tierlint's own line model.
+
+pygls splits lines with `str.splitlines`, which also breaks at U+2028, form
+feeds and NEL; clients do not, so its line numbers drift from the editor's on
+such text. tierlint keeps the text itself and applies incremental changes with
+the LSP's line rule (CRLF, LF, CR).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..lines import split_lines
+from .positions import from_client
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class Document:
+    uri: str
+    text: str
+    version: int | None
+    language_id: str = "markdown"
+    _lines: list[str] | None = field(default=None, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
+    def line(self, n: int) -> str:
+        lines = self.lines
+        return lines[n] if 0 <= n < len(lines) else ""
+
+    def _line_starts(self) -> list[int]:
+        if self._starts is None:
+            text = self.text
+            if "\r" not in text:
+                starts = [0]
+                i = text.find("\n")
+                while i >= 0:
+                    starts.append(i + 1)
+                    i = text.find("\n", i + 1)
+            else:
+                starts = [0, *(m.end() for m in _BREAK.finditer(text))]
+            self._starts = starts
+        return self._starts
+
+    def offset(self, line: int, units: int, encoding: str) -> int:
+        starts = self._line_starts()
+        if line < 0:
+            return 0
+        if line >= len(starts):
+            return len(self.text)
+        return starts[line] + from_client(self.line(line), units, encoding)
+
+    def set_text(self, text: str, version: int | None) -> None:
+        self.text = text
+        self.version = version
+        self._lines = None
+        self._starts = None
+
+    def apply(self, change: Any, encoding: str) -> None:
+        """Apply one `TextDocumentContentChangeEvent` (ranged or whole)."""
+        rng = getattr(change, "range", None)
+        if rng is None:
+            self.set_text(change.text, self.version)
+            return
+        start = self.offset(rng.start.line, rng.start.character, encoding)
+        end = self.offset(rng.end.line, rng.end.character, encoding)
+        if end < start:
+            start, end = end, start
+        self.set_text(self.text[:start] + change.text + self.text[end:], self.version)
+
+
+class Documents:
+    def __init__(self) -> None:
+        self._docs: dict[str, Document] = {}
+
+    def get(self, uri: str) -> Document | None:
+        return self._docs.get(uri)
+
+    def open(self, uri: str, text: str, version: int | None, language_id: str) -> Document:
+        doc = Document(uri, text, version, language_id)
+        self._docs[uri] = doc
+        return doc
+
+    def close(self, uri: str) -> Document | None:
+        return self._docs.pop(uri, None)
+
+    def all(self) -> list[Document]:
+        return list(self._docs.values())
