@@ -63,4 +63,5 @@ def total_stats(sprints: Iterable[Sprint], rules: RuleSet, label: str = "Total")
 
 
 def pct(value: float) -> str:
-    return f"{round(value * 100)}%"
+    """A share as a whole percentage, rounding halves up (62.5% -> 63%)."""
+    return f"{int(value * 100 + 0.5)}%"

@@ -23,7 +23,7 @@ def model_fix(ctx: RowContext, cell: Cell, tier: str) -> Edit:
 
 
 def pct(n: int, total: int) -> str:
-    return f"{round(100 * n / total) if total else 0}%"
+    return f"{int(100 * n / total + 0.5) if total else 0}%"
 
 
 def sprint_label(sprint: Sprint) -> str:

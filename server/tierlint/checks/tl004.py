@@ -24,7 +24,7 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
         return
     ratio = rules.cost(value.tier) / rules.cost(rec.tier)
     message = (
-        f"Over-tiered: '{value.name}' is {value.tier} ({ratio:g}x the cost of {rec.tier}); "
+        f"Over-tiered: '{value.name}' is {value.tier} ({ratio:.3g}x the cost of {rec.tier}); "
         f"{rec.tier} is enough: {rec.reason}"
     )
     fix = Fix(f"Set Model to {rec.tier} — {rec.reason}", (model_fix(ctx, cell, rec.tier),))

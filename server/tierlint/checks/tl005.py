@@ -36,21 +36,28 @@ def _fix(ctx: TableContext) -> Fix:
     recs = {t.line: ctx.style.write(ctx.rules, t.recommendation.tier) for t in ctx.tickets}
     aligned = len(ctx.style.aligned) == len(table.header.cells)
     width = max([len("Model"), *(len(v) for v in recs.values())]) if aligned else 0
-    edits = [_append(table.header, "Model", width, " ")]
+    columns = len(table.header.cells)
+    edits = [_append(table.header, "Model", width, " ", 0)]
     delim_cell = table.delimiter.cells[-1]
     spaced = delim_cell.text != "" and delim_cell.span.start > delim_cell.inner.start
-    dashes = "-" * max(3, width)
-    edits.append(_append(table.delimiter, dashes, 0, " " if spaced else ""))
+    if spaced:
+        edits.append(_append(table.delimiter, "-" * max(3, width), 0, " ", 0))
+    else:
+        edits.append(_append(table.delimiter, "-" * (max(len("Model"), width) + 2), 0, "", 0))
     for row in table.rows:
-        edits.append(_append(row, recs.get(row.line, ""), width, " "))
+        missing = max(0, columns - len(row.cells))
+        edits.append(_append(row, recs.get(row.line, ""), width, " ", missing))
     return Fix("Add a Model column filled with the recommended tiers", tuple(edits))
 
 
-def _append(row: Row, text: str, width: int, pad: str) -> Edit:
+def _append(row: Row, text: str, width: int, pad: str, missing: int) -> Edit:
+    """Append a cell after the row's last one; a short row first gets the empty
+    cells it lacks, so the new cell lands in the new column."""
     last = row.cells[-1]
     cell = text.ljust(width) if width else text
+    filler = " |" * missing
     if row.has_trailing_pipe:
         pos = last.inner.end + 1
-        return Edit(Span(row.line, pos, pos), f"{pad}{cell}{pad}|")
+        return Edit(Span(row.line, pos, pos), f"{filler}{pad}{cell}{pad}|")
     pos = last.inner.end
-    return Edit(Span(row.line, pos, pos), f" |{pad}{cell}".rstrip() if not text else f" |{pad}{cell}")
+    return Edit(Span(row.line, pos, pos), f"{filler} |{pad}{cell}".rstrip())
