@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -49,28 +50,21 @@ async def diagnostics(client: LanguageClient, uri: str, version: int | None = No
 
 
 def apply(text: str, edits: list[lsp.TextEdit], enc: str) -> str:
-    """Apply LSP text edits (in `enc` units) to `text`."""
+    """Apply LSP text edits (positions in `enc` units) to `text`, the way an
+    editor does: lines end at CRLF, LF or CR."""
+    starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
     lines = split_lines(text)
-    ends = [len(x) for x in lines]
 
     def offset(pos: lsp.Position) -> int:
-        base = 0
-        raw = text
-        idx = 0
-        for n in range(pos.line):
-            nl = raw.find("\n", idx)
-            idx = nl + 1
-        base = idx
-        line = lines[pos.line] if pos.line < len(lines) else ""
-        col = 0
-        count = 0
-        for ch in line:
+        if pos.line >= len(lines):
+            return len(text)
+        count = col = 0
+        for ch in lines[pos.line]:
             if count >= pos.character:
                 break
             count += units(ch, enc)
             col += 1
-        del ends
-        return base + col
+        return starts[pos.line] + col
 
     out = text
     for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
