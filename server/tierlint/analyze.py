@@ -227,11 +227,14 @@ class Analyzer:
                 )
                 tickets.append(ticket)
             by_ticket = {t.line: t for t in tickets}
+            width = len(table.header.cells)
             for row in table.rows:
                 t = by_ticket.get(row.line)
                 value = None
                 if t is not None and cols.model is not None and cols.model < len(row.cells):
                     value = self.models.read(row.cells[cols.model].text)
+                if len(row.cells) != width:
+                    t, value = None, None  # a ragged row: only TL201 speaks about it
                 ctx = RowContext(rules, table, cols, style, row, t, value)
                 for check in checks.ROW:
                     diags.extend(check.check(ctx))

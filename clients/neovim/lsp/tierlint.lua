@@ -65,7 +65,15 @@ return {
   filetypes = { 'markdown' },
   root_markers = { 'tierlint.toml', '.tierlint.toml', 'pyproject.toml', '.git' },
   settings = { tierlint = settings },
-  init_options = { settings = settings },
+  -- The server also reads `initializationOptions` (the same `tierlint` section),
+  -- so that the very first diagnostics already follow your settings. They are
+  -- filled from `settings` at start, after your overrides are merged in; set
+  -- `init_options` yourself to send something else.
+  before_init = function(params, config)
+    if params.initializationOptions == nil and config.settings then
+      params.initializationOptions = { tierlint = config.settings.tierlint }
+    end
+  end,
   on_attach = function(client, bufnr)
     vim.api.nvim_buf_create_user_command(bufnr, 'TierlintReport', function()
       server_command(client, bufnr, 'tierlint.server.report', function(result)

@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
+  CodeLensRequest,
   ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
@@ -196,6 +197,30 @@ export class ServerManager implements vscode.Disposable {
       }
     });
     this.setStatus({ state: 'running', server });
+    // Editors that were opened while the server was starting may not ask for code lenses until
+    // their next change: ask them now.
+    this.refreshCodeLenses();
+  }
+
+  /** Makes VS Code ask the server for code lenses again (after a start or a settings change). */
+  refreshCodeLenses(): void {
+    const client = this.client;
+    if (!client || client.state !== State.Running) {
+      return;
+    }
+    try {
+      const feature = client.getFeature(CodeLensRequest.method);
+      const fired = new Set<unknown>();
+      for (const doc of vscode.workspace.textDocuments) {
+        const shape = feature?.getProvider(doc);
+        if (shape && !fired.has(shape)) {
+          fired.add(shape);
+          shape.onDidChangeCodeLensEmitter.fire();
+        }
+      }
+    } catch (e) {
+      this.output.warn(`Refreshing code lenses: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private async doStop(): Promise<void> {

@@ -108,6 +108,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const next = readSettings();
       if (needsRestart(settings, next)) {
         void server.restart('the tierlint.path or tierlint.interpreter setting changed');
+      } else if (next.codeLens !== settings.codeLens) {
+        server.refreshCodeLenses();
       }
       settings = next;
     }),

@@ -2,41 +2,39 @@
 --
 -- Run as `nvim --headless --clean -u init.lua`. Everything it needs comes from
 -- the environment:
---   TIERLINT_E2E_RTP      the clients/neovim directory (put on 'runtimepath')
---   TIERLINT_E2E_CMD      JSON list: the server command (e.g. [python, -m, tierlint, serve])
---   TIERLINT_E2E_SETTINGS optional JSON object merged into settings.tierlint
+--   TIERLINT_E2E_RTP       the clients/neovim directory (put on 'runtimepath')
+--   TIERLINT_E2E_CMD       JSON list: the server command (e.g. [python, -m, tierlint, serve])
+--   TIERLINT_E2E_FILE      the backlog to open
+--   TIERLINT_E2E_OUT       where to write the JSON results
+--   TIERLINT_E2E_TIMEOUT   milliseconds to wait for the server at each step
+--   TIERLINT_E2E_SETTINGS  optional JSON object merged into settings.tierlint
 --   TIERLINT_E2E_ENCODINGS optional JSON list: the position encodings to offer
---   TIERLINT_E2E_FILE     the backlog to open
---   TIERLINT_E2E_OUT      where to write the JSON results
---   TIERLINT_E2E_TIMEOUT  milliseconds to wait for the server at each step
--- It always writes the results file (with an "error" key when a step failed)
--- and then quits; the exit code is 0 on success and 1 otherwise.
+--   TIERLINT_E2E_STEPS     optional comma-separated steps to run after the
+--                          diagnostics (default: all, in the order below)
+-- It always writes the results file and then quits. Opening the file, the
+-- client attaching and the first diagnostics are required: if one fails, the
+-- results have an "error" key and the exit code is 1. Each later step runs on
+-- its own; its failure is recorded under "errors"[step] and the rest go on.
 
 local env = vim.env
 local timeout = tonumber(env.TIERLINT_E2E_TIMEOUT or '') or 20000
-local results = { steps = {} }
+local results = { steps = {}, errors = vim.empty_dict(), notifications = {} }
 
-local function step(name)
-  table.insert(results.steps, name)
-end
-
-local function write_results()
-  local f = assert(io.open(env.TIERLINT_E2E_OUT, 'w'))
-  f:write(vim.json.encode(results))
-  f:close()
+-- What the configuration shows the user (e.g. a failed server command).
+vim.notify = function(msg, level)
+  table.insert(results.notifications, { message = tostring(msg), level = level or vim.log.levels.INFO })
 end
 
 -- The configuration under test, exactly as a user gets it.
 vim.opt.runtimepath:prepend(env.TIERLINT_E2E_RTP)
 vim.opt.swapfile = false
-local set_level = (vim.lsp.log and vim.lsp.log.set_level) or vim.lsp.set_log_level
-set_level('debug')
+vim.lsp.log.set_level('debug')
 
 local override = { cmd = vim.json.decode(env.TIERLINT_E2E_CMD) }
-if env.TIERLINT_E2E_SETTINGS and env.TIERLINT_E2E_SETTINGS ~= '' then
+if (env.TIERLINT_E2E_SETTINGS or '') ~= '' then
   override.settings = { tierlint = vim.json.decode(env.TIERLINT_E2E_SETTINGS) }
 end
-if env.TIERLINT_E2E_ENCODINGS and env.TIERLINT_E2E_ENCODINGS ~= '' then
+if (env.TIERLINT_E2E_ENCODINGS or '') ~= '' then
   override.capabilities =
     { general = { positionEncodings = vim.json.decode(env.TIERLINT_E2E_ENCODINGS) } }
 end
@@ -49,18 +47,32 @@ local function wait(ms, cond, what)
   end
 end
 
+--- Waits for `cond`, but fails at once when the configuration reports an error.
+local function wait_or_notified(cond, what)
+  local seen = #results.notifications
+  wait(timeout, function()
+    for i = seen + 1, #results.notifications do
+      local n = results.notifications[i]
+      if n.level >= vim.log.levels.WARN then
+        error(what .. ': ' .. n.message, 0)
+      end
+    end
+    return cond()
+  end, what)
+end
+
 local function request(client, method, params, bufnr)
   local resp, err = client:request_sync(method, params, timeout, bufnr)
   if not resp then
     error(method .. ' failed: ' .. tostring(err), 0)
   end
   if resp.err then
-    error(method .. ' returned an error: ' .. vim.inspect(resp.err), 0)
+    error(method .. ' returned an error: ' .. (resp.err.message or vim.inspect(resp.err)), 0)
   end
   return resp.result
 end
 
--- Hover contents (MarkupContent, MarkedString or a list of them) as plain text.
+-- Hover contents (MarkupContent, MarkedString or a list of them) as text.
 local function hover_text(result)
   if not result or not result.contents then
     return nil
@@ -76,7 +88,7 @@ local function line_of(bufnr, needle)
       return i - 1, col - 1 -- 0-based line, 0-based byte column
     end
   end
-  error('fixture has no line containing ' .. needle, 0)
+  error('the file has no line containing ' .. needle, 0)
 end
 
 local function snapshot_diagnostics(bufnr)
@@ -102,15 +114,32 @@ local function snapshot_diagnostics(bufnr)
   return out
 end
 
-local function run()
-  step('open')
-  vim.cmd.edit(vim.fn.fnameescape(env.TIERLINT_E2E_FILE))
-  local bufnr = vim.api.nvim_get_current_buf()
-  local uri = vim.uri_from_bufnr(bufnr)
-  results.filetype = vim.bo[bufnr].filetype
+-- Shared between the steps.
+local bufnr, uri, client
+local last_change = 0
 
-  step('attach')
-  local client
+--- Diagnostics have changed and then stayed the same for a quarter of a second.
+local function settled()
+  return last_change > 0 and vim.uv.now() - last_change > 250
+end
+
+local function setup()
+  table.insert(results.steps, 'open')
+  vim.cmd.edit(vim.fn.fnameescape(env.TIERLINT_E2E_FILE))
+  bufnr = vim.api.nvim_get_current_buf()
+  uri = vim.uri_from_bufnr(bufnr)
+  results.filetype = vim.bo[bufnr].filetype
+  vim.api.nvim_create_autocmd('DiagnosticChanged', {
+    buffer = bufnr,
+    callback = function()
+      last_change = vim.uv.now()
+      if not results.first_diagnostics and #vim.diagnostic.get(bufnr) > 0 then
+        results.first_diagnostics = snapshot_diagnostics(bufnr)
+      end
+    end,
+  })
+
+  table.insert(results.steps, 'attach')
   wait(timeout, function()
     client = vim.lsp.get_clients({ bufnr = bufnr, name = 'tierlint' })[1]
     return client ~= nil and client.initialized
@@ -118,41 +147,42 @@ local function run()
   results.offset_encoding = client.offset_encoding
   results.root_dir = client.root_dir
   results.server_info = client.server_info
+  local provider = client.server_capabilities.executeCommandProvider
+  results.advertised_commands = provider and provider.commands or {}
 
-  step('diagnostics')
-  local last_change = vim.uv.now()
-  vim.api.nvim_create_autocmd('DiagnosticChanged', {
-    buffer = bufnr,
-    callback = function()
-      last_change = vim.uv.now()
-    end,
-  })
-  -- Non-empty, and no further change for a quarter of a second.
+  table.insert(results.steps, 'diagnostics')
   wait(timeout, function()
-    return #vim.diagnostic.get(bufnr) > 0 and vim.uv.now() - last_change > 250
+    return #vim.diagnostic.get(bufnr) > 0 and settled()
   end, 'diagnostics')
   results.diagnostics = snapshot_diagnostics(bufnr)
+end
 
-  step('hover')
+local steps = {}
+local order = {}
+local function define(name, fn)
+  steps[name] = fn
+  table.insert(order, name)
+end
+
+define('hover', function()
   local row, col = line_of(bufnr, 'Implement JWT authentication middleware')
   vim.api.nvim_win_set_cursor(0, { row + 1, col })
   local pos = vim.lsp.util.make_position_params(0, client.offset_encoding)
   results.hover = hover_text(request(client, 'textDocument/hover', pos, bufnr))
+end)
 
-  step('codeLens')
+define('codeLens', function()
   local lenses = request(client, 'textDocument/codeLens', { textDocument = { uri = uri } }, bufnr)
   results.code_lenses = {}
   for _, lens in ipairs(lenses or {}) do
-    if not lens.command and client:supports_method('codeLens/resolve') then
-      lens = request(client, 'codeLens/resolve', lens, bufnr)
-    end
     table.insert(results.code_lenses, {
       lnum = lens.range.start.line,
-      title = lens.command and lens.command.title,
+      title = lens.command and lens.command.title or vim.NIL,
     })
   end
+end)
 
-  step('codeAction')
+define('codeAction', function()
   local target
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
     if d.code == 'TL003' then
@@ -163,7 +193,7 @@ local function run()
   if not target then
     error('no TL003 diagnostic to fix', 0)
   end
-  local lsp_diag = target.user_data and target.user_data.lsp
+  local lsp_diag = target.user_data.lsp
   results.fix_lnum = target.lnum
   results.line_before_fix = vim.api.nvim_buf_get_lines(bufnr, target.lnum, target.lnum + 1, true)[1]
   local actions = request(client, 'textDocument/codeAction', {
@@ -176,10 +206,9 @@ local function run()
   for _, action in ipairs(actions) do
     table.insert(results.code_actions, {
       title = action.title,
-      kind = action.kind,
+      kind = action.kind or vim.NIL,
       isPreferred = action.isPreferred or false,
       has_edit = action.edit ~= nil,
-      command = type(action.command) == 'table' and action.command.command or action.command,
     })
     if action.isPreferred and not preferred then
       preferred = action
@@ -191,7 +220,6 @@ local function run()
   if not preferred.edit and client:supports_method('codeAction/resolve') then
     preferred = request(client, 'codeAction/resolve', preferred, bufnr)
   end
-  results.applied_title = preferred.title
   if preferred.edit then
     vim.lsp.util.apply_workspace_edit(preferred.edit, client.offset_encoding)
   end
@@ -206,22 +234,21 @@ local function run()
   end
   results.line_after_fix = vim.api.nvim_buf_get_lines(bufnr, target.lnum, target.lnum + 1, true)[1]
 
-  step('diagnostics after fix')
-  -- The edit goes to the server as didChange; TL003 must go away on that line.
+  -- The edit reaches the server as didChange; TL003 must go away on that line.
+  last_change = 0
   wait(timeout, function()
     for _, d in ipairs(vim.diagnostic.get(bufnr, { lnum = target.lnum })) do
       if d.code == 'TL003' then
         return false
       end
     end
-    return vim.uv.now() - last_change > 250
+    return settled()
   end, 'TL003 to clear after the fix')
   results.diagnostics_after_fix = snapshot_diagnostics(bufnr)
+end)
 
-  step('commands')
+define('commands', function()
   results.commands = {}
-  local provider = client.server_capabilities.executeCommandProvider
-  results.advertised_commands = provider and provider.commands or {}
   for _, name in ipairs({ 'tierlint.server.report', 'tierlint.server.stats', 'tierlint.server.debugInfo' }) do
     local resp, err = client:request_sync(
       'workspace/executeCommand',
@@ -231,15 +258,16 @@ local function run()
     )
     results.commands[name] = {
       ok = resp ~= nil and resp.err == nil,
-      error = err or (resp and resp.err and vim.inspect(resp.err)) or vim.NIL,
+      error = err or (resp and resp.err and resp.err.message) or vim.NIL,
       result = resp and resp.result or vim.NIL,
     }
   end
+end)
 
-  step(':TierlintReport')
+define(':TierlintReport', function()
   local report_buf
   vim.cmd('TierlintReport')
-  wait(timeout, function()
+  wait_or_notified(function()
     for _, b in ipairs(vim.api.nvim_list_bufs()) do
       if vim.api.nvim_buf_get_name(b):find('tierlint://report/', 1, true) then
         report_buf = b
@@ -247,31 +275,51 @@ local function run()
       end
     end
     return false
-  end, 'the report buffer')
+  end, ':TierlintReport')
   results.report_buffer = {
     lines = vim.api.nvim_buf_get_lines(report_buf, 0, -1, false),
     buftype = vim.bo[report_buf].buftype,
     filetype = vim.bo[report_buf].filetype,
+    modifiable = vim.bo[report_buf].modifiable,
     clients = #vim.lsp.get_clients({ bufnr = report_buf }),
   }
   vim.cmd('close')
+end)
 
-  step(':TierlintFixAll')
+define(':TierlintFixAll', function()
   vim.api.nvim_set_current_buf(bufnr)
   local tick = vim.b[bufnr].changedtick
+  last_change = 0
   vim.cmd('TierlintFixAll')
-  wait(timeout, function()
+  wait_or_notified(function()
     return vim.b[bufnr].changedtick ~= tick
-  end, 'fixAll to change the buffer')
-  vim.wait(250) -- let a multi-edit applyEdit finish
+  end, ':TierlintFixAll')
+  wait(timeout, settled, 'diagnostics after fix all')
   results.lines_after_fix_all = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  results.diagnostics_after_fix_all = snapshot_diagnostics(bufnr)
+end)
 
-  step('shutdown')
+define('shutdown', function()
   client:stop()
   results.stopped = vim.wait(5000, function()
     return client:is_stopped()
   end, 20)
-  step('done')
+end)
+
+local function run()
+  setup()
+  local wanted = order
+  if (env.TIERLINT_E2E_STEPS or '') ~= '' then
+    wanted = vim.split(env.TIERLINT_E2E_STEPS, ',', { trimempty = true })
+  end
+  for _, name in ipairs(wanted) do
+    table.insert(results.steps, name)
+    local ok, err = xpcall(steps[name], debug.traceback)
+    if not ok then
+      results.errors[name] = tostring(err)
+    end
+  end
+  table.insert(results.steps, 'done')
 end
 
 vim.api.nvim_create_autocmd('VimEnter', {
@@ -283,9 +331,13 @@ vim.api.nvim_create_autocmd('VimEnter', {
       results.error = tostring(err)
     end
     results.lsp_log = vim.lsp.log.get_filename()
-    local wrote, werr = pcall(write_results)
+    local wrote, werr = pcall(function()
+      local f = assert(io.open(env.TIERLINT_E2E_OUT, 'w'))
+      f:write(vim.json.encode(results))
+      f:close()
+    end)
     if not wrote then
-      io.stderr:write('could not write results: ' .. tostring(werr) .. '\n')
+      io.stderr:write('could not write the results: ' .. tostring(werr) .. '\n')
     end
     vim.cmd(ok and wrote and 'qall!' or 'cquit! 1')
   end,

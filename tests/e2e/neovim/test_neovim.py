@@ -96,9 +96,11 @@ def _tail(path: Path, limit: int = 15_000) -> str:
 class NeovimRun:
     """One headless Neovim session and what it reported."""
 
-    def __init__(self, workdir: Path, encoding: str):
+    def __init__(self, workdir: Path, encoding: str, settings: dict | None = None, steps=()):
         self.workdir = workdir
         self.encoding = encoding
+        self.settings = settings
+        self.steps = steps
         self.results: dict = {}
         self.stdout = self.stderr = ""
         self.returncode: int | None = None
@@ -117,6 +119,8 @@ class NeovimRun:
                 f"{self.seconds:.1f}s",
                 f"steps: {self.results.get('steps')}",
                 f"error: {self.results.get('error')}",
+                f"step errors: {json.dumps(self.results.get('errors'), indent=1)}",
+                f"notifications: {self.results.get('notifications')}",
                 f"stdout: {self.stdout[-3000:]}",
                 f"stderr: {self.stderr[-3000:]}",
                 "---- lsp.log ----",
@@ -125,6 +129,12 @@ class NeovimRun:
                 _tail(self.workdir / "nvim.log", 3000),
             ]
         )
+
+    def step(self, name: str) -> dict:
+        """The results, failing the test with the full story if `name` failed."""
+        if name in self.results.get("errors", {}):
+            pytest.fail(f"step {name!r} failed inside Neovim\n" + self.report(), pytrace=False)
+        return self.results
 
     def run(self, backlog: Path) -> None:
         out = self.workdir / "results.json"
@@ -139,6 +149,8 @@ class NeovimRun:
             TIERLINT_E2E_OUT=str(out),
             TIERLINT_E2E_TIMEOUT=str(STEP_TIMEOUT_MS),
             TIERLINT_E2E_ENCODINGS=json.dumps([self.encoding]),
+            TIERLINT_E2E_SETTINGS=json.dumps(self.settings) if self.settings else "",
+            TIERLINT_E2E_STEPS=",".join(self.steps),
         )
         start = time.monotonic()
         proc = subprocess.Popen(
@@ -161,7 +173,7 @@ class NeovimRun:
         finally:
             self.seconds = time.monotonic() - start
             self.returncode = proc.returncode
-            try:  # a server that outlived Neovim shares its process group
+            try:  # a server that outlived Neovim is in the same process group
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
@@ -169,9 +181,7 @@ class NeovimRun:
             self.results = json.loads(out.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module", params=["utf-8", "utf-16"])
-def nvim_run(request, tmp_path_factory) -> NeovimRun:
-    encoding = request.param
+def _run_neovim(tmp_path_factory, encoding: str, settings=None, steps=()) -> NeovimRun:
     workdir = tmp_path_factory.mktemp(f"nvim-{encoding}")
     project = workdir / "project"
     project.mkdir()
@@ -179,11 +189,17 @@ def nvim_run(request, tmp_path_factory) -> NeovimRun:
     (project / "pyproject.toml").write_text('[project]\nname = "shopfront"\n', encoding="utf-8")
     backlog = project / "backlog.md"
     shutil.copyfile(FIXTURE, backlog)
-    run = NeovimRun(workdir, encoding)
+    run = NeovimRun(workdir, encoding, settings, steps)
     run.run(backlog)
-    if run.returncode != 0 or "error" in run.results or not run.results:
+    if run.returncode != 0 or not run.results or "error" in run.results:
         pytest.fail("headless Neovim run failed\n" + run.report(), pytrace=False)
     return run
+
+
+@pytest.fixture(scope="module", params=["utf-8", "utf-16"])
+def nvim_run(request, tmp_path_factory) -> NeovimRun:
+    """The whole scenario with the default settings, per negotiated position encoding."""
+    return _run_neovim(tmp_path_factory, request.param)
 
 
 # --- what the fixture says, in bytes (vim.diagnostic columns are byte indices) ---
@@ -195,9 +211,9 @@ def _row(needle: str) -> int:
     return next(i for i, line in enumerate(LINES) if needle in line)
 
 
-def _model_cell(lnum: int) -> tuple[int, int]:
+def _model_cell(line: str) -> tuple[int, int]:
     """Byte span of the Model (last) cell's text, or of the blank gap between its pipes."""
-    raw = LINES[lnum].encode("utf-8")
+    raw = line.encode("utf-8")
     close = raw.rindex(b"|")
     opening = raw.rindex(b"|", 0, close) + 1
     inner = raw[opening:close]
@@ -208,15 +224,22 @@ def _model_cell(lnum: int) -> tuple[int, int]:
     return start, start + len(text)
 
 
+def _set_model(line: str, tier: str) -> str:
+    """The line with its Model cell's text replaced and every other byte kept."""
+    raw = line.encode("utf-8")
+    start, end = _model_cell(line)
+    if raw[start:end].strip() == b"":  # blank cell: " tier " between the pipes
+        return (raw[:start] + f" {tier} ".encode() + raw[end:]).decode("utf-8")
+    return (raw[:start] + tier.encode() + raw[end:]).decode("utf-8")
+
+
 JWT = _row("Implement JWT authentication middleware")
 BLANK = _row("日本語")
 MIGRATION = _row("Create orders table migration")
 
 
-def _diag(run: NeovimRun, code: str) -> dict:
-    found = [d for d in run.results["diagnostics"] if d["code"] == code]
-    assert len(found) == 1, f"expected one {code}, got {run.results['diagnostics']}"
-    return found[0]
+def _codes(diagnostics: list[dict]) -> list[tuple[str, int]]:
+    return [(d["code"], d["lnum"]) for d in diagnostics]
 
 
 def test_attaches_with_shipped_config(nvim_run):
@@ -224,65 +247,104 @@ def test_attaches_with_shipped_config(nvim_run):
     assert r["filetype"] == "markdown"
     assert r["offset_encoding"] == nvim_run.encoding
     assert Path(r["root_dir"]).name == "project"  # found through pyproject.toml
+    assert r["server_info"]["name"] == "tierlint"
 
 
 def test_diagnostics_codes_and_positions(nvim_run):
-    got = [(d["code"], d["lnum"], d["severity"]) for d in nvim_run.results["diagnostics"]]
+    diagnostics = nvim_run.results["diagnostics"]
+    got = [(d["code"], d["lnum"], d["severity"]) for d in diagnostics]
     assert got == [("TL003", JWT, ERROR), ("TL001", BLANK, WARN), ("TL004", MIGRATION, INFO)]
-    for code, lnum in (("TL003", JWT), ("TL001", BLANK), ("TL004", MIGRATION)):
-        d = _diag(nvim_run, code)
-        assert (d["lnum"], d["end_lnum"]) == (lnum, lnum), code
-        assert (d["col"], d["end_col"]) == _model_cell(lnum), (code, LINES[lnum])
+    for d in diagnostics:
+        line = LINES[d["lnum"]]
+        assert d["end_lnum"] == d["lnum"], d
+        assert (d["col"], d["end_col"]) == _model_cell(line), (d, line)
         assert d["source"] == "tierlint"
         assert d["message"].strip()
+    assert "opus" in diagnostics[0]["message"]
 
 
 def test_preferred_quick_fix_sets_opus(nvim_run):
-    r = nvim_run.results
+    r = nvim_run.step("codeAction")
     assert r["fix_lnum"] == JWT
     preferred = [a for a in r["code_actions"] if a["isPreferred"]]
     assert len(preferred) == 1, r["code_actions"]
     assert preferred[0]["kind"] == "quickfix"
-    assert "opus" in preferred[0]["title"], preferred[0]
-    before = LINES[JWT]
-    assert r["line_before_fix"] == before
-    start, end = _model_cell(JWT)
-    raw = before.encode("utf-8")
-    expected = (raw[:start] + b"opus" + raw[end:]).decode("utf-8")
-    assert r["line_after_fix"] == expected
+    assert "Set Model to opus" in preferred[0]["title"], preferred[0]
+    assert r["line_before_fix"] == LINES[JWT]
+    assert r["line_after_fix"] == _set_model(LINES[JWT], "opus")
 
 
 def test_fix_clears_tl003_only(nvim_run):
-    after = [(d["code"], d["lnum"]) for d in nvim_run.results["diagnostics_after_fix"]]
-    assert after == [("TL001", BLANK), ("TL004", MIGRATION)]
+    r = nvim_run.step("codeAction")
+    assert _codes(r["diagnostics_after_fix"]) == [("TL001", BLANK), ("TL004", MIGRATION)]
 
 
 def test_hover_explains_rationale(nvim_run):
-    hover = nvim_run.results["hover"]
+    hover = nvim_run.step("hover")["hover"]
     assert hover, "no hover on the ticket row"
     assert "opus" in hover
-    assert re.search(r"security|auth", hover, re.IGNORECASE), hover
+    assert "security/payment is always opus" in hover, hover
 
 
 def test_code_lens_on_by_default(nvim_run):
-    lenses = nvim_run.results["code_lenses"]
+    lenses = nvim_run.step("codeLens")["code_lenses"]
     assert lenses, "codeLens defaults to true but the server returned none"
     assert all(lens["title"] for lens in lenses), lenses
+    header = _row("| # | Ticket |")
+    assert {lens["lnum"] for lens in lenses} == {header}, lenses
 
 
 def test_server_commands(nvim_run):
-    commands = nvim_run.results["commands"]
-    for name in ("tierlint.server.report", "tierlint.server.stats", "tierlint.server.debugInfo"):
-        assert commands[name]["ok"], (name, commands[name])
-        assert commands[name]["result"] not in (None, "", {}), (name, commands[name])
-    advertised = set(nvim_run.results["advertised_commands"])
+    r = nvim_run.step("commands")
     assert {
         "tierlint.server.fixAll",
         "tierlint.server.report",
         "tierlint.server.debugInfo",
         "tierlint.server.stats",
-    } <= advertised
+    } <= set(r["advertised_commands"])
+    for name, outcome in r["commands"].items():
+        assert outcome["ok"], (name, outcome)
+        assert outcome["result"], (name, outcome)
+    assert "Sprint 1" in r["commands"]["tierlint.server.report"]["result"]
+    assert isinstance(r["commands"]["tierlint.server.stats"]["result"], dict)
+    assert isinstance(r["commands"]["tierlint.server.debugInfo"]["result"], str)
+
+
+def test_report_command_opens_scratch_buffer(nvim_run):
+    buf = nvim_run.step(":TierlintReport")["report_buffer"]
+    assert buf["buftype"] == "nofile"
+    assert buf["filetype"] == "markdown"
+    assert not buf["modifiable"]
+    assert buf["clients"] == 0, "a language server attached to the report buffer"
+    assert "Sprint 1" in "\n".join(buf["lines"])
+
+
+def test_fix_all_command(nvim_run):
+    r = nvim_run.step(":TierlintFixAll")
+    expected = list(LINES)
+    expected[JWT] = _set_model(LINES[JWT], "opus")
+    expected[BLANK] = _set_model(LINES[BLANK], "sonnet")
+    expected[MIGRATION] = _set_model(LINES[MIGRATION], "haiku")
+    assert r["lines_after_fix_all"] == expected
+    assert r["diagnostics_after_fix_all"] == []
 
 
 def test_server_shuts_down_cleanly(nvim_run):
-    assert nvim_run.results["stopped"]
+    assert nvim_run.step("shutdown")["stopped"]
+
+
+def test_settings_reach_the_server(tmp_path_factory):
+    """User settings merged over the defaults, from the first diagnostics on."""
+    run = _run_neovim(
+        tmp_path_factory,
+        "utf-8",
+        settings={"severity": {"TL004": "off", "TL001": "error"}, "codeLens": False},
+        steps=("codeLens",),
+    )
+    r = run.step("codeLens")
+    assert [(d["code"], d["lnum"], d["severity"]) for d in r["first_diagnostics"]] == [
+        ("TL003", JWT, ERROR),
+        ("TL001", BLANK, ERROR),
+    ]
+    assert _codes(r["diagnostics"]) == [("TL003", JWT), ("TL001", BLANK)]
+    assert r["code_lenses"] == []

@@ -247,11 +247,21 @@ try {
     const pos = await textPosition(opt.ticket, model);
     await page.mouse.click(pos.x, pos.y);
     await page.keyboard.press('Control+.');
-    const item = page.locator('.action-widget .monaco-list-row', { hasText: opt['fix-title'] }).first();
-    await item.waitFor({ state: 'visible', timeout: 15000 });
-    facts.quickFixes = (await page.$$eval('.action-widget .monaco-list-row', (els) => els.map((e) => e.innerText))).map(clean);
+    const rows = '.action-widget .monaco-list-row';
+    await page.locator(rows, { hasText: opt['fix-title'] }).first().waitFor({ state: 'visible', timeout: 15000 });
+    facts.quickFixes = (await page.$$eval(rows, (els) => els.map((e) => e.innerText))).map(clean);
     await shot('vscode-quickfix.png');
-    await item.click();
+    // walk the menu with the keyboard to the fix, then apply it with Enter
+    await until(
+      async () => {
+        const focused = clean(await page.locator(`${rows}.focused`).first().innerText({ timeout: 1000 }).catch(() => ''));
+        if (focused.includes(opt['fix-title'])) return true;
+        await page.keyboard.press('ArrowDown');
+        return false;
+      },
+      { timeout: 10000, interval: 150, what: `the "${opt['fix-title']}" menu item to get the focus` },
+    );
+    await page.keyboard.press('Enter');
     const after = await until(
       async () => {
         const t = await lineText(opt.ticket);

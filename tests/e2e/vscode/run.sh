@@ -101,6 +101,7 @@ finish() {
   exit $rc
 }
 trap finish EXIT
+trap 'exit 130' INT TERM
 
 "${CS[@]}" --install-extension "$VSIX" >/dev/null
 "${CS[@]}" --list-extensions --show-versions

@@ -48,6 +48,7 @@ missing_packages() {
   [ -e /usr/include/gssapi/gssapi.h ] || echo libkrb5-dev
   # fonts that the screenshots can render text with
   [ -e /usr/share/fonts/truetype/liberation ] || echo fonts-liberation
+  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || echo fonts-noto-color-emoji
 }
 apt_install() {
   local pkgs
