@@ -233,9 +233,9 @@ def cmd_check(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
     elif args.format == "github":
         out.append(render_github(results))
     elif stdin_fix:
-        err.append(render_text(results))
+        err.append(render_text(results, failed=io_error))
     else:
-        out.append(render_text(results))
+        out.append(render_text(results, failed=io_error))
     if io_error:
         return EXIT_ERROR
     if findings and not args.exit_zero:

@@ -148,7 +148,7 @@ def render_json(results: Sequence[FileResult]) -> str:
     return json.dumps({"version": 1, "files": [file_json(r) for r in results]}, ensure_ascii=False, indent=2)
 
 
-def render_text(results: Sequence[FileResult], show_fix_hint: bool = True) -> str:
+def render_text(results: Sequence[FileResult], show_fix_hint: bool = True, failed: bool = False) -> str:
     out = []
     total = fixable = 0
     for r in results:
@@ -169,7 +169,7 @@ def render_text(results: Sequence[FileResult], show_fix_hint: bool = True) -> st
         if fixable and show_fix_hint:
             line += f" ({fixable} fixable with `tierlint check --fix`)"
         out.append(line + ".")
-    elif not any(r.error for r in results):
+    elif not failed and not any(r.error for r in results):
         out.append("All checks passed!")
     return "\n".join(out)
 

@@ -43,7 +43,13 @@ def _fix(ctx: TableContext) -> Fix:
     if spaced:
         edits.append(_append(table.delimiter, "-" * max(3, width), 0, " ", 0))
     else:
-        edits.append(_append(table.delimiter, "-" * (max(len("Model"), width) + 2), 0, "", 0))
+        # `|---|---|` keeps its short cells; `|------|---|` sized to the header grows with it
+        sized = all(
+            d.inner.end - d.inner.start == h.inner.end - h.inner.start
+            for d, h in zip(table.delimiter.cells, table.header.cells)
+        )
+        dashes = max(len("Model"), width) + 2 if sized else len(delim_cell.text)
+        edits.append(_append(table.delimiter, "-" * dashes, 0, "", 0))
     for row in table.rows:
         missing = max(0, columns - len(row.cells))
         edits.append(_append(row, recs.get(row.line, ""), width, " ", missing))

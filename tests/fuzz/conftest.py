@@ -1,0 +1,1 @@
+from ..property import profiles  # noqa: F401  (registers and loads the hypothesis profile)

@@ -1,0 +1,1 @@
+from . import profiles  # noqa: F401  (registers and loads the hypothesis profile)
