@@ -55,8 +55,27 @@ ENTITIES = [
     "attachment",
 ]
 WIDGETS = ["List", "Card", "Form", "Table", "Modal", "Summary", "Detail", "Picker", "Badge", "Filters"]
-PAGES = ["checkout", "profile", "settings", "dashboard", "landing", "search", "admin", "onboarding", "order history"]
-FLOWS = ["checkout", "signup", "onboarding", "refund", "order fulfilment", "password reset", "invite", "export"]
+PAGES = [
+    "checkout",
+    "profile",
+    "settings",
+    "dashboard",
+    "landing",
+    "search",
+    "admin",
+    "onboarding",
+    "order history",
+]
+FLOWS = [
+    "checkout",
+    "signup",
+    "onboarding",
+    "refund",
+    "order fulfilment",
+    "password reset",
+    "invite",
+    "export",
+]
 AREAS = [
     "search",
     "caching",
@@ -71,8 +90,28 @@ AREAS = [
     "permissions",
     "import pipeline",
 ]
-TOOLS = ["eslint", "prettier", "tsconfig", "docker-compose", "nginx", "renovate", "editorconfig", "jest", "vite"]
-VENDORS = ["Algolia", "Elasticsearch", "Meilisearch", "Typesense", "Redis", "Memcached", "Kafka", "RabbitMQ", "SQS"]
+TOOLS = [
+    "eslint",
+    "prettier",
+    "tsconfig",
+    "docker-compose",
+    "nginx",
+    "renovate",
+    "editorconfig",
+    "jest",
+    "vite",
+]
+VENDORS = [
+    "Algolia",
+    "Elasticsearch",
+    "Meilisearch",
+    "Typesense",
+    "Redis",
+    "Memcached",
+    "Kafka",
+    "RabbitMQ",
+    "SQS",
+]
 PROVIDERS = ["Stripe", "PayPal", "Adyen", "Braintree"]
 SERVICES = ["Service", "Repository", "Controller", "Worker", "Validator", "Handler", "Store"]
 COLUMNS = ["status", "created_by", "archived_at", "slug", "priority", "external_id", "locale", "due_date"]
@@ -232,7 +271,11 @@ CATEGORIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "ci",
         ("DevOps",),
-        ("Set up CI pipeline for {e} service", "Add GitHub Actions deploy workflow", "Add canary deploy for {p}"),
+        (
+            "Set up CI pipeline for {e} service",
+            "Add GitHub Actions deploy workflow",
+            "Add canary deploy for {p}",
+        ),
     ),
     (
         "chore",
@@ -276,7 +319,11 @@ TYPICAL = {
     "chore": "haiku",
 }
 TIERS = ["haiku", "sonnet", "opus"]
-GPT = {"haiku": ["gpt-4o-mini", "gpt-3.5-turbo"], "sonnet": ["gpt-4o", "gpt-4-turbo"], "opus": ["gpt-4", "gpt-4.5"]}
+GPT = {
+    "haiku": ["gpt-4o-mini", "gpt-3.5-turbo"],
+    "sonnet": ["gpt-4o", "gpt-4-turbo"],
+    "opus": ["gpt-4", "gpt-4.5"],
+}
 COST = {"haiku": "$", "sonnet": "$$", "opus": "$$$"}
 THEMES = [
     "Payments",

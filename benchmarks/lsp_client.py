@@ -59,6 +59,7 @@ class Client:
     _pending: dict[int, tuple[str, float, asyncio.Future[Reply]]] = field(default_factory=dict)
     _next: int = 1
     _reader: asyncio.Task[None] | None = None
+    _answers: set[asyncio.Task[None]] = field(default_factory=set)
 
     @classmethod
     async def spawn(cls, *argv: str, cwd: str | None = None) -> Client:
@@ -150,7 +151,9 @@ class Client:
     def _dispatch(self, msg: dict[str, Any], arrived: float, size: int) -> None:
         if "method" in msg:
             if "id" in msg:  # a request from the server: answer at once
-                asyncio.ensure_future(self._answer(msg))
+                task = asyncio.ensure_future(self._answer(msg))
+                self._answers.add(task)
+                task.add_done_callback(self._answers.discard)
             else:
                 self.notifications.append(msg)
             return

@@ -259,9 +259,10 @@ def test_severity_override_and_custom_rule(tmp_path: Path) -> None:
     assert "exports follow the report template" in r.stdout
 
 
-def test_explain() -> None:
-    out: list[str] = []
-    assert main(["explain", "Implement JWT authentication middleware", "--owner", "Backend"]) == 0
+def test_main_returns_the_exit_code(backlog: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(backlog)]) == 1
+    assert main(["check", "--exit-zero", str(backlog)]) == 0
+    assert "TL004" in capsys.readouterr().out
 
 
 def test_explain_output(tmp_path: Path) -> None:

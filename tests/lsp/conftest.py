@@ -48,6 +48,14 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
         lsp_client.applied_edits.append(params.edit)  # type: ignore[attr-defined]
         return lsp.ApplyWorkspaceEditResult(applied=True)
 
+    @lsp_client.feature(lsp.WORKSPACE_INLAY_HINT_REFRESH)
+    def inlay_refresh(params: None) -> None:
+        return None
+
+    @lsp_client.feature(lsp.WORKSPACE_CODE_LENS_REFRESH)
+    def lens_refresh(params: None) -> None:
+        return None
+
     lsp_client.applied_edits = []  # type: ignore[attr-defined]
     await lsp_client.initialize_session(lsp.InitializeParams(capabilities=capabilities(request.param)))
     yield

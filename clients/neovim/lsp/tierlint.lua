@@ -10,7 +10,7 @@
 -- defaults.
 
 local settings = {
-  -- Rule codes or prefixes to enable ("TL0" enables TL001..TL009). Empty: all.
+  -- Rule codes or prefixes to enable, e.g. { 'TL0' } for the ticket rules TL0xx. Empty: all.
   select = {},
   -- Rule codes or prefixes to disable.
   ignore = {},
@@ -77,10 +77,12 @@ return {
   on_attach = function(client, bufnr)
     vim.api.nvim_buf_create_user_command(bufnr, 'TierlintReport', function()
       server_command(client, bufnr, 'tierlint.server.report', function(result)
-        if type(result) == 'table' then
-          result = result.markdown or result.value or vim.inspect(result)
+        if type(result) ~= 'string' or result == '' then
+          local msg = 'tierlint: no report for this file (no ticket table, or too large)'
+          vim.notify(msg, vim.log.levels.WARN)
+          return
         end
-        show_markdown(tostring(result or ''))
+        show_markdown(result)
       end)
     end, { desc = 'tierlint: show the sprint report of this file' })
     vim.api.nvim_buf_create_user_command(bufnr, 'TierlintFixAll', function()

@@ -197,12 +197,9 @@ export class ServerManager implements vscode.Disposable {
       }
     });
     this.setStatus({ state: 'running', server });
-    // Editors that were opened while the server was starting may not ask for code lenses until
-    // their next change: ask them now.
-    this.refreshCodeLenses();
   }
 
-  /** Makes VS Code ask the server for code lenses again (after a start or a settings change). */
+  /** Makes VS Code ask for code lenses again, e.g. when `tierlint.codeLens` changes. */
   refreshCodeLenses(): void {
     const client = this.client;
     if (!client || client.state !== State.Running) {

@@ -140,7 +140,7 @@ local function setup()
   })
 
   table.insert(results.steps, 'attach')
-  wait(timeout, function()
+  wait_or_notified(function()
     client = vim.lsp.get_clients({ bufnr = bufnr, name = 'tierlint' })[1]
     return client ~= nil and client.initialized
   end, 'the tierlint client to attach')
@@ -151,7 +151,7 @@ local function setup()
   results.advertised_commands = provider and provider.commands or {}
 
   table.insert(results.steps, 'diagnostics')
-  wait(timeout, function()
+  wait_or_notified(function()
     return #vim.diagnostic.get(bufnr) > 0 and settled()
   end, 'diagnostics')
   results.diagnostics = snapshot_diagnostics(bufnr)
@@ -247,6 +247,29 @@ define('codeAction', function()
   results.diagnostics_after_fix = snapshot_diagnostics(bufnr)
 end)
 
+-- The way a user does it: from the start of the migration row, `]d` to its
+-- diagnostic (TL004, on the Model cell), then apply the preferred quick fix.
+define('preferredAtCursor', function()
+  local row = line_of(bufnr, 'Create orders table migration')
+  vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
+  vim.diagnostic.jump({ count = 1 })
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  results.cursor_after_jump = { cursor[1] - 1, cursor[2] }
+  local tick = vim.b[bufnr].changedtick
+  last_change = 0
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(action)
+      return action.isPreferred
+    end,
+  })
+  wait_or_notified(function()
+    return vim.b[bufnr].changedtick ~= tick
+  end, 'the preferred quick fix at the cursor')
+  results.line_after_preferred = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+  wait(timeout, settled, 'diagnostics after the quick fix')
+end)
+
 define('commands', function()
   results.commands = {}
   for _, name in ipairs({ 'tierlint.server.report', 'tierlint.server.stats', 'tierlint.server.debugInfo' }) do
@@ -314,7 +337,7 @@ local function run()
   end
   for _, name in ipairs(wanted) do
     table.insert(results.steps, name)
-    local ok, err = xpcall(steps[name], debug.traceback)
+    local ok, err = pcall(steps[name])
     if not ok then
       results.errors[name] = tostring(err)
     end

@@ -13,6 +13,7 @@ JSON list) replaces the server command, e.g. to test an installed ``tierlint``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -86,11 +87,30 @@ def _server_cmd() -> list[str]:
     return json.loads(custom) if custom else [sys.executable, "-m", "tierlint", "serve"]
 
 
-def _tail(path: Path, limit: int = 15_000) -> str:
+def _clip(line: str, width: int) -> str:
+    return line if len(line) <= width else line[:width] + " …"
+
+
+def _log_excerpt(path: Path) -> str:
+    """The log's errors and warnings, then its last lines, each clipped."""
     if not path.is_file():
         return f"({path.name}: not written)"
-    text = path.read_text(encoding="utf-8", errors="replace")
-    return text if len(text) <= limit else "…" + text[-limit:]
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    problems = [_clip(x, 2000) for x in lines if x.startswith(("[ERROR]", "[WARN]"))][-10:]
+    last = [_clip(x, 400) for x in lines[-40:]]
+    return "\n".join([*problems, "-- last lines --", *last] if problems else last)
+
+
+def _group_gone(pgid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 class NeovimRun:
@@ -105,6 +125,7 @@ class NeovimRun:
         self.stdout = self.stderr = ""
         self.returncode: int | None = None
         self.seconds = 0.0
+        self.server_left_running = False
 
     @property
     def lsp_log(self) -> Path:
@@ -124,9 +145,9 @@ class NeovimRun:
                 f"stdout: {self.stdout[-3000:]}",
                 f"stderr: {self.stderr[-3000:]}",
                 "---- lsp.log ----",
-                _tail(self.lsp_log),
+                _log_excerpt(self.lsp_log),
                 "---- nvim log ----",
-                _tail(self.workdir / "nvim.log", 3000),
+                _log_excerpt(self.workdir / "nvim.log"),
             ]
         )
 
@@ -173,10 +194,11 @@ class NeovimRun:
         finally:
             self.seconds = time.monotonic() - start
             self.returncode = proc.returncode
-            try:  # a server that outlived Neovim is in the same process group
+            # The server is in Neovim's process group: it should be gone soon after
+            # Neovim; whatever is left is recorded, then killed.
+            self.server_left_running = not _group_gone(proc.pid, within=5.0)
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         if out.is_file():
             self.results = json.loads(out.read_text(encoding="utf-8"))
 
@@ -279,6 +301,12 @@ def test_fix_clears_tl003_only(nvim_run):
     assert _codes(r["diagnostics_after_fix"]) == [("TL001", BLANK), ("TL004", MIGRATION)]
 
 
+def test_preferred_fix_at_cursor_after_jump(nvim_run):
+    r = nvim_run.step("preferredAtCursor")
+    assert r["cursor_after_jump"] == [MIGRATION, _model_cell(LINES[MIGRATION])[0]]
+    assert r["line_after_preferred"] == _set_model(LINES[MIGRATION], "haiku")
+
+
 def test_hover_explains_rationale(nvim_run):
     hover = nvim_run.step("hover")["hover"]
     assert hover, "no hover on the ticket row"
@@ -331,6 +359,7 @@ def test_fix_all_command(nvim_run):
 
 def test_server_shuts_down_cleanly(nvim_run):
     assert nvim_run.step("shutdown")["stopped"]
+    assert not nvim_run.server_left_running, "the server outlived Neovim"
 
 
 def test_settings_reach_the_server(tmp_path_factory):

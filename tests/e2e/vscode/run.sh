@@ -57,6 +57,8 @@ cat >"$RUN/data/User/settings.json" <<'EOF'
   "extensions.autoUpdate": false,
   "extensions.ignoreRecommendations": true,
   "security.workspace.trust.enabled": false,
+  "git.enabled": false,
+  "git.openRepositoryInParentFolders": "never",
   "editor.hover.delay": 150,
   "editor.minimap.enabled": false,
   "editor.fontSize": 14,

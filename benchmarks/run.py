@@ -1,0 +1,913 @@
+"""tierlint benchmarks: `make bench` (or `python benchmarks/run.py`).
+
+Contenders run in rounds, in a rotating order, so that a noisy machine slows
+them all alike; every figure is a median over rounds and every target is a
+ratio of two medians from the same run.
+
+  processes   python -c pass, the plain-Python floor (read + split lines and
+              cells), mistune's stock parse with the table plugin, `tierlint
+              check`, `import tierlint.cli`, markdownlint-cli2 (from npm, when
+              node and npm are available)
+  in-process  Analyzer(rules).analyze(text) on 100 / 1,000 / 10,000 tickets
+              (fresh analyzer), and one-cell edits re-analysed warm
+  server      spawn -> initialize against a bare pygls server; open + pull
+              (cold), one-cell didChange + pull (warm), hover, code lens, peak
+              RSS, over a small JSON-RPC client (lsp_client.py)
+
+Options: --quick (fewer rounds), --smoke (one round on the 100-ticket case, for
+CI), --write-docs (regenerate docs/performance.md), --profile (cProfile the
+analysis), --strict (exit 1 when a target fails).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+CACHE = HERE / ".cache"
+DOCS = ROOT / "docs" / "performance.md"
+sys.path.insert(0, str(HERE))
+
+import edits as edit_plan  # noqa: E402
+import generate  # noqa: E402
+from lsp_client import Client, proc_cpu, proc_status  # noqa: E402
+
+PY = sys.executable
+SEED = 1
+# markdownlint-cli2 releases by the oldest node they support.
+MARKDOWNLINT = {22: "0.24.1", 20: "0.22.1"}
+
+FLOOR = (
+    "import sys\n"
+    "with open(sys.argv[1], encoding='utf-8') as f:\n"
+    "    text = f.read()\n"
+    "rows = [[c.strip() for c in line.split('|')] for line in text.split('\\n') if line.startswith('|')]\n"
+    "print(len(rows))"
+)
+MISTUNE = (
+    "import sys, mistune\n"
+    "text = open(sys.argv[1], encoding='utf-8').read()\n"
+    "tokens = mistune.create_markdown(renderer=None, plugins=['table'])(text)\n"
+    "print(sum(t['type'] == 'table' for t in tokens))"
+)
+IMPORTS = (
+    "import json, sys\n"
+    "import tierlint.cli\n"
+    "def heavy():\n"
+    "    return sorted({m.split('.')[0] for m in sys.modules} & {'pygls', 'lsprotocol', 'cattrs'})\n"
+    "after_import = heavy()\n"
+    "import contextlib, io\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    tierlint.cli.main(['check', '--exit-zero', sys.argv[1]])\n"
+    "print(json.dumps({'import': after_import, 'check': heavy()}))"
+)
+
+
+# -- statistics ---------------------------------------------------------------------
+
+
+def med(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b <= 0:
+        return None
+    return a / b
+
+
+def ms(x: float | None) -> str:
+    if x is None:
+        return "—"
+    if x >= 10:
+        return f"{x:,.1f} s"
+    if x >= 1:
+        return f"{x:,.2f} s"
+    return f"{x * 1000:,.1f} ms" if x >= 0.0001 else f"{x * 1e6:,.0f} µs"
+
+
+def rel(path: Path | str) -> str:
+    """A path as shown to people: relative to the repository."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return p.name
+
+
+# -- processes ----------------------------------------------------------------------
+
+
+@dataclass
+class Proc:
+    name: str
+    argv: list[str]
+    what: str
+    cwd: Path = ROOT
+    ok_codes: tuple[int, ...] = (0,)
+    rounds: int | None = None  # fewer rounds for very slow contenders
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)
+    output: str = ""
+
+    def check(self) -> None:
+        """One untimed run that must succeed; keeps a bit of its output."""
+        r = subprocess.run(self.argv, cwd=self.cwd, capture_output=True, text=True, encoding="utf-8")
+        if r.returncode not in self.ok_codes:
+            raise SystemExit(f"{self.name}: exit {r.returncode}\n{r.stderr[-2000:] or r.stdout[-2000:]}")
+        self.output = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+
+    def once(self) -> None:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(
+            self.argv,
+            cwd=self.cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _, status, usage = os.wait4(p.pid, 0)
+        t1 = time.perf_counter()
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode not in self.ok_codes:
+            raise SystemExit(f"{self.name}: exit {p.returncode}")
+        self.wall.append(t1 - t0)
+        self.cpu.append(usage.ru_utime + usage.ru_stime)
+        self.rss.append(usage.ru_maxrss)
+
+    def summary(self) -> dict[str, Any]:
+        # A child's ru_maxrss starts at the RSS of the process that spawned it
+        # (vfork + exec), so values at or below the runner's own are unknown.
+        floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = max(self.rss) if self.rss else None
+        return {
+            "what": self.what,
+            "command": " ".join(_show(a) for a in self.argv),
+            "rounds": len(self.wall),
+            "wall": self.wall,
+            "cpu": self.cpu,
+            "wall_median": med(self.wall),
+            "wall_min": min(self.wall) if self.wall else None,
+            "cpu_median": med(self.cpu),
+            "peak_rss_kb": peak if peak and peak > floor * 1.1 else None,
+            "peak_rss_below_kb": floor if not (peak and peak > floor * 1.1) else None,
+            "output": self.output,
+        }
+
+
+def _show(arg: str) -> str:
+    if arg == PY:
+        return "python"
+    if "\n" in arg:
+        return "<script>"
+    if arg.startswith("/"):
+        return rel(arg)
+    return arg
+
+
+def run_processes(procs: list[Proc], rounds: int, log) -> None:  # type: ignore[no-untyped-def]
+    for p in procs:
+        log(f"  checking {p.name} ...")
+        p.check()
+        p.once()  # warm the page cache and .pyc files; not recorded
+        p.wall.clear()
+        p.cpu.clear()
+        p.rss.clear()
+    for r in range(rounds):
+        k = r % len(procs)
+        order = procs[k:] + procs[:k]
+        for p in order:
+            if p.rounds is not None and len(p.wall) >= p.rounds:
+                continue
+            p.once()
+        log(f"  round {r + 1}/{rounds}: " + ", ".join(f"{p.name} {ms(p.wall[-1])}" for p in procs if p.wall))
+
+
+# -- markdownlint-cli2 ----------------------------------------------------------------
+
+
+def markdownlint(log) -> tuple[list[str] | None, str]:  # type: ignore[no-untyped-def]
+    """(argv prefix, note). Installs into benchmarks/.cache (git-ignored)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        return None, "skipped: node/npm not found"
+    try:
+        major = int(
+            subprocess.run([node, "--version"], capture_output=True, text=True)
+            .stdout.strip()[1:]
+            .split(".")[0]
+        )
+    except (ValueError, OSError):
+        return None, "skipped: cannot read the node version"
+    version = next((v for m, v in sorted(MARKDOWNLINT.items(), reverse=True) if major >= m), None)
+    if version is None:
+        return None, f"skipped: node {major} is older than any supported markdownlint-cli2"
+    pkg = CACHE / "node_modules" / "markdownlint-cli2" / "package.json"
+    installed = None
+    if pkg.exists():
+        installed = json.loads(pkg.read_text(encoding="utf-8")).get("version")
+    if installed != version:
+        log(f"  installing markdownlint-cli2@{version} into {rel(CACHE)} ...")
+        CACHE.mkdir(parents=True, exist_ok=True)
+        r = subprocess.run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(CACHE),
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                f"markdownlint-cli2@{version}",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if r.returncode != 0:
+            return None, f"skipped: npm install failed ({r.stderr.strip().splitlines()[-1:] or r.returncode})"
+    entry = CACHE / "node_modules" / "markdownlint-cli2" / "markdownlint-cli2-bin.mjs"
+    if not entry.exists():
+        entry = CACHE / "node_modules" / ".bin" / "markdownlint-cli2"
+        return [str(entry)], f"markdownlint-cli2 {version}, node {major}"
+    return [node, str(entry)], f"markdownlint-cli2 {version} (default config), node {major}"
+
+
+# -- the language server ------------------------------------------------------------
+
+
+def _uri(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+async def spawn_bench(rounds: int, log) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    servers = {
+        "bare pygls": [PY, str(HERE / "bare_server.py")],
+        "tierlint serve": [PY, "-m", "tierlint", "serve"],
+    }
+    times: dict[str, list[float]] = {k: [] for k in servers}
+    rss: dict[str, list[int]] = {k: [] for k in servers}
+    cpu: dict[str, list[float]] = {k: [] for k in servers}
+    names = list(servers)
+    for r in range(rounds + 1):  # round 0 warms .pyc files and is dropped
+        for name in names[r % 2 :] + names[: r % 2]:
+            client = await Client.spawn(*servers[name], cwd=str(ROOT))
+            reply = await client.initialize()
+            hwm = proc_status(client.pid).get("VmHWM")
+            used = proc_cpu(client.pid)
+            await client.shutdown()
+            if r == 0:
+                continue
+            times[name].append(reply.arrived - client.started)
+            if used is not None:
+                cpu[name].append(used)
+            if hwm:
+                rss[name].append(hwm)
+        if r:
+            log(f"  round {r}/{rounds}: " + ", ".join(f"{n} {ms(times[n][-1])}" for n in names))
+    return {
+        n: {
+            "wall": times[n],
+            "median": med(times[n]),
+            "cpu": cpu[n],
+            "cpu_median": med(cpu[n]),
+            "peak_rss_kb": max(rss[n]) if rss[n] else None,
+        }
+        for n in names
+    }
+
+
+async def session_bench(big: Path, small: Path, edits: int, hovers: int, lenses: int, log) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """One tierlint server session on the big file (and a small one for hover)."""
+    text = big.read_text(encoding="utf-8")
+    small_text = small.read_text(encoding="utf-8")
+    uri, small_uri = _uri(big), _uri(small)
+    client = await Client.spawn(PY, "-m", "tierlint", "serve", cwd=str(ROOT))
+    init = await client.initialize(root_uri=_uri(ROOT))
+    caps = init.result.get("capabilities", {})
+    encoding = caps.get("positionEncoding", "utf-16")
+    if encoding != "utf-16":
+        raise SystemExit(f"server chose position encoding {encoding!r}; the client asked for utf-16")
+    if not caps.get("diagnosticProvider"):
+        raise SystemExit("server does not offer pull diagnostics to a client that declares them")
+    pid = client.pid
+    out: dict[str, Any] = {"spawn_to_initialize": init.arrived - client.started}
+
+    # Cold: open the file and pull its diagnostics.
+    cpu0 = proc_cpu(pid)
+    sent = await client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}},
+    )
+    reply = await client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+    cpu1 = proc_cpu(pid)
+    out["cold"] = reply.arrived - sent
+    out["cold_cpu"] = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
+    out["cold_items"] = len(reply.result.get("items", []))
+    out["cold_bytes"] = reply.size
+    result_id = reply.result.get("resultId")
+
+    # Warm: one-cell edits, each followed by a pull.
+    lines = text.split("\n")
+    warm, warm_items = [], []
+    cpu0 = proc_cpu(pid)
+    version = 1
+    for e in edit_plan.plan(text, edits):
+        line = lines[e.line]
+        change = {
+            "range": {
+                "start": {"line": e.line, "character": edit_plan.utf16(line, e.start)},
+                "end": {"line": e.line, "character": edit_plan.utf16(line, e.end)},
+            },
+            "text": e.new,
+        }
+        edit_plan.apply(lines, e)
+        version += 1
+        sent = await client.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
+        )
+        params: dict[str, Any] = {"textDocument": {"uri": uri}}
+        if result_id:
+            params["previousResultId"] = result_id
+        reply = await client.request("textDocument/diagnostic", params)
+        warm.append(reply.arrived - sent)
+        warm_items.append(len(reply.result.get("items", [])))
+        result_id = reply.result.get("resultId", result_id)
+    cpu1 = proc_cpu(pid)
+    out["warm"] = warm
+    out["warm_cpu_each"] = (
+        (cpu1 - cpu0) / len(warm) if warm and cpu0 is not None and cpu1 is not None else None
+    )
+    out["warm_items"] = warm_items
+    out["warm_bytes"] = reply.size if warm else None
+    out["final_text"] = "\n".join(lines)
+
+    # Hover on the big file, from the analysis the last pull left.
+    rows = edit_plan.ticket_rows(lines)
+    picks = rows[len(rows) // (2 * hovers) :: max(1, len(rows) // hovers)][:hovers] if rows else []
+    hover_times, hover_nonnull = [], 0
+    for n, column in picks:
+        start, end, _ = edit_plan.cell_span(lines[n], column)
+        char = edit_plan.utf16(lines[n], (start + end) // 2)
+        reply = await client.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": n, "character": char}},
+        )
+        hover_times.append(reply.latency)
+        hover_nonnull += reply.result is not None
+    out["hover_first"] = hover_times[0] if hover_times else None
+    out["hover"] = hover_times[1:]
+    out["hover_answered"] = hover_nonnull
+
+    lens_times, lens_count = [], 0
+    for _ in range(lenses):
+        reply = await client.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
+        lens_times.append(reply.latency)
+        lens_count = len(reply.result or [])
+    out["lens_first"] = lens_times[0] if lens_times else None
+    out["lens"] = lens_times[1:]
+    out["lens_count"] = lens_count
+    out["lens_bytes"] = reply.size if lens_times else None
+
+    # Hover on the small file, for comparison (same session, same server).
+    await client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": small_uri, "languageId": "markdown", "version": 1, "text": small_text}},
+    )
+    await client.request("textDocument/diagnostic", {"textDocument": {"uri": small_uri}})
+    small_lines = small_text.split("\n")
+    small_rows = edit_plan.ticket_rows(small_lines)
+    small_hover = []
+    for n, column in small_rows[:: max(1, len(small_rows) // hovers)][: hovers + 1]:
+        start, end, _ = edit_plan.cell_span(small_lines[n], column)
+        char = edit_plan.utf16(small_lines[n], (start + end) // 2)
+        reply = await client.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": small_uri}, "position": {"line": n, "character": char}},
+        )
+        small_hover.append(reply.latency)
+    out["hover_small"] = small_hover[1:]
+
+    status = proc_status(pid)
+    out["peak_rss_kb"] = status.get("VmHWM")
+    out["rss_kb"] = status.get("VmRSS")
+    out["exit"] = await client.shutdown()
+    log(
+        f"  session: cold {ms(out['cold'])}, warm median {ms(med(warm))}, "
+        f"hover {ms(med(out['hover']))}, code lens {ms(med(out['lens']))}, peak RSS {(out['peak_rss_kb'] or 0) / 1024:.0f} MB"
+    )
+    return out
+
+
+# -- the run --------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    rounds: int
+    inproc_rounds: int
+    spawn_rounds: int
+    sessions: int
+    edits: int
+    hovers: int
+    lenses: int
+    markdownlint_rounds: int
+    big: int
+    small: int
+    mid: int | None
+    label: str
+
+
+def make_plan(args: argparse.Namespace) -> Plan:
+    if args.smoke:
+        return Plan(1, 1, 1, 1, 3, 3, 2, 0, 100, 100, None, "smoke")
+    if args.quick:
+        p = Plan(3, 2, 4, 1, 20, 10, 5, 1, args.tickets, 100, 1000, "quick")
+    else:
+        p = Plan(7, 5, 10, 3, 20, 10, 5, 2, args.tickets, 100, 1000, "full")
+    if args.rounds:
+        p.rounds = args.rounds
+    if args.no_markdownlint:
+        p.markdownlint_rounds = 0
+    return p
+
+
+def files_for(plan: Plan, log) -> dict[int, Path]:  # type: ignore[no-untyped-def]
+    OUT.mkdir(parents=True, exist_ok=True)
+    sizes = sorted({plan.small, plan.big, *([plan.mid] if plan.mid else [])})
+    paths = {}
+    for n in sizes:
+        path = OUT / f"backlog-{n}.md"
+        text = generate.generate(n, SEED)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8", newline="\n")
+        paths[n] = path
+        log(
+            f"  {rel(path)}: {n:,} tickets, {len(text.encode('utf-8')):,} bytes, {text.count(chr(10)):,} lines"
+        )
+    return paths
+
+
+def inproc(plan: Plan, paths: dict[int, Path], profile: bool, log) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    files = [str(paths[n]) for n in sorted(paths)]
+    argv = [
+        PY,
+        str(HERE / "inproc.py"),
+        "--rounds",
+        str(plan.inproc_rounds),
+        "--edits",
+        str(plan.edits),
+        *files,
+    ]
+    if profile:
+        argv.append("--profile")
+    r = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    if r.returncode != 0:
+        raise SystemExit(f"inproc.py failed:\n{r.stderr[-3000:]}")
+    data = json.loads(r.stdout)
+    for f in data["files"]:
+        f["wall_median"] = med(f["wall"])
+        f["cpu_median"] = med(f["cpu"])
+        log(
+            f"  analyze {f['file']}: {ms(f['wall_median'])} (cpu {ms(f['cpu_median'])}), {f['diagnostics']} diagnostics"
+        )
+    w = data["warm"]
+    w["wall_median"] = med(w["wall"])
+    w["cpu_median"] = med(w["cpu"])
+    log(
+        f"  warm one-cell re-analysis: {ms(w['wall_median'])} (cpu {ms(w['cpu_median'])}); unchanged text: {ms(w['unchanged'])}"
+    )
+    return data
+
+
+def expected_count(text: str) -> int:
+    """Diagnostics the engine gives for `text` (to check the server applied the edits)."""
+    from tierlint.analyze import Analyzer
+    from tierlint.config import default_config
+
+    return len(Analyzer(default_config().rules).analyze(text).diagnostics)
+
+
+def target(name: str, ok: bool | None, detail: str) -> dict[str, Any]:
+    return {"target": name, "status": "n/a" if ok is None else ("PASS" if ok else "FAIL"), "detail": detail}
+
+
+def evaluate(res: dict[str, Any], plan: Plan) -> list[dict[str, Any]]:
+    p = res["processes"]
+    out = []
+    check, mist = p["tierlint check"]["wall_median"], p["mistune stock parse"]["wall_median"]
+    r = ratio(check, mist)
+    rc = ratio(p["tierlint check"]["cpu_median"], p["mistune stock parse"]["cpu_median"])
+    out.append(
+        target(
+            f"`tierlint check` on {plan.big:,} tickets <= 0.5x mistune's stock parse (processes)",
+            r is not None and r <= 0.5,
+            f"{ratio_s(r)} ({ms(check)} vs {ms(mist)}; CPU {ratio_s(rc)})",
+        )
+    )
+    lsp = res["server"]
+    cold, warm = lsp["cold_median"], lsp["warm_median"]
+    r = ratio(warm, cold)
+    out.append(
+        target(
+            "warm one-cell edit -> pull <= 0.1x cold open -> pull",
+            r is not None and r <= 0.1,
+            f"{ratio_s(r)} ({ms(warm)} vs {ms(cold)})",
+        )
+    )
+    sp = res["spawn"]
+    a, b = sp["tierlint serve"]["median"], sp["bare pygls"]["median"]
+    r = ratio(a, b)
+    rc = ratio(sp["tierlint serve"]["cpu_median"], sp["bare pygls"]["cpu_median"])
+    out.append(
+        target(
+            "server spawn -> initialize <= 1.2x a bare pygls server",
+            r is not None and r <= 1.2,
+            f"{ratio_s(r)} ({ms(a)} vs {ms(b)}; CPU {ratio_s(rc)})",
+        )
+    )
+    imp = res["cli_imports"]
+    bad = sorted(set(imp["import"] + imp["check"]) & {"pygls", "lsprotocol"})
+    out.append(
+        target(
+            "the CLI imports neither pygls nor lsprotocol",
+            not bad,
+            (f"loaded: {', '.join(bad)}" if bad else "none after `import tierlint.cli` nor after a check")
+            + (f" (also cattrs: {'yes' if 'cattrs' in imp['import'] + imp['check'] else 'no'})"),
+        )
+    )
+    hov, lens = lsp["hover_median"], lsp["lens_median"]
+    rh, rl = ratio(hov, cold), ratio(lens, cold)
+    ok = rh is not None and rl is not None and rh <= 0.1 and rl <= 0.1
+    out.append(
+        target(
+            f"hover and code lens on {plan.big:,} tickets answer from the cached analysis (each <= 0.1x cold pull)",
+            ok,
+            f"hover {ms(hov)} ({ratio_s(rh)}; first {ms(lsp['hover_first'])}; "
+            f"{plan.small}-ticket file {ms(lsp['hover_small_median'])}), "
+            f"code lens {ms(lens)} ({ratio_s(rl)}; first {ms(lsp['lens_first'])})",
+        )
+    )
+    if plan.big == plan.small:
+        out.append(
+            target(
+                "no quadratic step (10k tickets <= ~100x the 100-ticket case)", None, "smoke run: one size"
+            )
+        )
+    else:
+        files = {f["file"]: f for f in res["inproc"]["files"]}
+        big = files[f"backlog-{plan.big}.md"]["wall_median"]
+        small = files[f"backlog-{plan.small}.md"]["wall_median"]
+        r = ratio(big, small)
+        pr = ratio(p["tierlint check"]["wall_median"], p[f"tierlint check ({plan.small})"]["wall_median"])
+        scale = plan.big / plan.small
+        detail = f"analyze {ratio_s(r)} ({ms(big)} vs {ms(small)}); processes {ratio_s(pr)}"
+        if plan.mid:
+            mid = files[f"backlog-{plan.mid}.md"]["wall_median"]
+            slope = math.log(big / mid) / math.log(plan.big / plan.mid) if big and mid else None
+            detail += f"; growth exponent {plan.mid:,}->{plan.big:,} tickets: {slope:.2f}" if slope else ""
+        out.append(
+            target(
+                f"no quadratic step: {plan.big:,} tickets <= {scale:.0f}x the {plan.small}-ticket case",
+                r is not None and pr is not None and r <= scale and pr <= scale,
+                detail,
+            )
+        )
+    return out
+
+
+def ratio_s(r: float | None) -> str:
+    return "—" if r is None else f"{r:.2f}x"
+
+
+# -- report -------------------------------------------------------------------------
+
+
+def tables(res: dict[str, Any], plan: Plan) -> str:
+    lines = [
+        "| Measurement | Median | Min | CPU (median) | Peak RSS | Rounds |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, p in res["processes"].items():
+        if p["peak_rss_kb"]:
+            rss = f"{p['peak_rss_kb'] / 1024:.0f} MB"
+        else:
+            rss = f"< {p['peak_rss_below_kb'] / 1024:.0f} MB" if p.get("peak_rss_below_kb") else "—"
+        lines.append(
+            f"| {name}: {p['what']} | {ms(p['wall_median'])} | {ms(p['wall_min'])} | {ms(p['cpu_median'])} | {rss} | {p['rounds']} |"
+        )
+    if res.get("markdownlint_note") and "markdownlint-cli2" not in res["processes"]:
+        lines.append(f"| markdownlint-cli2 | {res['markdownlint_note']} | | | | |")
+    for f in res["inproc"]["files"]:
+        lines.append(
+            f"| in-process `Analyzer.analyze`, {f['file']} ({f['tickets']:,} tickets, cold) | {ms(f['wall_median'])} | {ms(min(f['wall']))} | {ms(f['cpu_median'])} | | {len(f['wall'])} |"
+        )
+    w = res["inproc"]["warm"]
+    lines.append(
+        f"| in-process re-analysis after a one-cell edit, backlog-{plan.big}.md | {ms(w['wall_median'])} | {ms(min(w['wall']) if w['wall'] else None)} | {ms(w['cpu_median'])} | | {len(w['wall'])} edits |"
+    )
+    lines.append(
+        f"| in-process re-analysis of unchanged text, backlog-{plan.big}.md | {ms(w['unchanged'])} | | | | 1 |"
+    )
+    sp = res["spawn"]
+    for name, s in sp.items():
+        rss = f"{s['peak_rss_kb'] / 1024:.0f} MB" if s["peak_rss_kb"] else "—"
+        lines.append(
+            f"| {name}: spawn -> `initialize` result | {ms(s['median'])} | {ms(min(s['wall']))} | {ms(s['cpu_median'])} | {rss} | {len(s['wall'])} |"
+        )
+    s = res["server"]
+    n = s["sessions"]
+    rss = f"{s['peak_rss_kb'] / 1024:.0f} MB" if s["peak_rss_kb"] else "—"
+    lines += [
+        f"| tierlint serve: didOpen + pull, backlog-{plan.big}.md (cold; {s['cold_items']:,} diagnostics, {s['cold_bytes'] / 1024:,.0f} KB) | {ms(s['cold_median'])} | {ms(min(s['cold']))} | {ms(s['cold_cpu'])} | {rss} | {n} |",
+        f"| tierlint serve: one-cell didChange + pull (warm) | {ms(s['warm_median'])} | {ms(min(s['warm']))} | {ms(s['warm_cpu_each'])} | | {len(s['warm'])} |",
+        f"| tierlint serve: hover on a Model cell (cached; first {ms(s['hover_first'])}) | {ms(s['hover_median'])} | {ms(min(s['hover']) if s['hover'] else None)} | | | {len(s['hover'])} |",
+        f"| tierlint serve: hover, backlog-{plan.small}.md | {ms(s['hover_small_median'])} | | | | {s['hover_small_n']} |",
+        f"| tierlint serve: code lens ({s['lens_count']} lenses, {s['lens_bytes'] / 1024:,.0f} KB; first {ms(s['lens_first'])}) | {ms(s['lens_median'])} | {ms(min(s['lens']) if s['lens'] else None)} | | | {len(s['lens'])} |",
+    ]
+    return "\n".join(lines)
+
+
+def targets_md(targets: list[dict[str, Any]]) -> str:
+    return "\n".join(f"- **{t['status']}** {t['target']}: {t['detail']}" for t in targets)
+
+
+def profile_md(res: dict[str, Any]) -> str:
+    out = []
+    for key, title in (
+        ("profile_cold", "cold analysis"),
+        ("profile_warm", "re-analysis after a one-cell edit"),
+    ):
+        prof = res["inproc"].get(key)
+        if not prof:
+            continue
+        out += [
+            f"Hot spots, {title} of the biggest file (cProfile, {prof['total']:.2f} s under the profiler; self time):",
+            "",
+            "| Function | Calls | Self | Cumulative |",
+            "|---|---:|---:|---:|",
+        ]
+        for row in prof["self"][:12]:
+            out.append(
+                f"| `{row['function']}` | {row['calls']:,} | {ms(row['tottime'])} | {ms(row['cumtime'])} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def write_docs(res: dict[str, Any], plan: Plan) -> None:
+    m = res["machine"]
+    sizes = "\n".join(
+        f"| backlog-{n}.md | {v['tickets']:,} | {v['bytes']:,} | {v['lines']:,} |"
+        for n, v in res["inputs"].items()
+    )
+    text = f"""# Performance
+
+Generated by `{res["command"]}` ({plan.label} run, {res["date"]}). Regenerate with
+`make bench-docs`; `make bench` prints the same tables without touching this file.
+
+Machine: {m["nproc"]} CPUs, {m["system"]}, Python {m["python"]}; mistune {m["mistune"]}, pygls {m["pygls"]}, lsprotocol {m["lsprotocol"]}{"; " + res["markdownlint_note"] if res.get("markdownlint_note") else ""}.
+
+## Method
+
+Contenders run in rounds, in a rotating order, so a busy machine slows them all
+alike. Every figure is a median over rounds; every target below is a ratio of
+two medians from this one run (wall-clock time; CPU time is shown next to it
+because on a shared machine it is the steadier of the two). Processes are timed
+from spawn to exit. Server latencies are timed by a minimal JSON-RPC client
+(`benchmarks/lsp_client.py`) from the moment a message is written to the
+moment the response is read; the client declares pull diagnostics and UTF-16.
+Inputs come from `benchmarks/generate.py` (seed {SEED}):
+
+| File | Tickets | Bytes | Lines |
+|---|---:|---:|---:|
+{sizes}
+
+## Targets
+
+{targets_md(res["targets"])}
+
+## Results
+
+{tables(res, plan)}
+
+{profile_md(res)}
+## Reproduce
+
+```sh
+make bench          # full run, prints the tables, writes benchmarks/out/results.json
+make bench-quick    # fewer rounds
+make bench-docs     # full run, then rewrites this file
+make bench-profile  # adds a cProfile of the analysis to the output
+.venv/bin/python benchmarks/run.py --smoke   # one round on 100 tickets (CI)
+.venv/bin/python benchmarks/generate.py --tickets 10000 --seed 1 -o backlog.md
+```
+"""
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    DOCS.write_text(text.replace("\n\n\n", "\n\n"), encoding="utf-8")
+
+
+def machine() -> dict[str, Any]:
+    from importlib.metadata import version
+
+    def v(name: str) -> str:
+        try:
+            return version(name)
+        except Exception:
+            return "?"
+
+    return {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "system": f"{platform.system()} {platform.machine()}",
+        "mistune": v("mistune"),
+        "pygls": v("pygls"),
+        "lsprotocol": v("lsprotocol"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description="tierlint benchmarks", formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--quick", action="store_true", help="fewer rounds (a quick look)")
+    ap.add_argument("--smoke", action="store_true", help="one round on the 100-ticket case (CI)")
+    ap.add_argument("--rounds", type=int, help="process rounds (default 7, quick 3)")
+    ap.add_argument("--tickets", type=int, default=10_000, help="size of the big case (default 10000)")
+    ap.add_argument("--no-markdownlint", action="store_true", help="do not install or run markdownlint-cli2")
+    ap.add_argument("--profile", action="store_true", help="cProfile one cold and one warm analysis")
+    ap.add_argument("--write-docs", action="store_true", help="regenerate docs/performance.md")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    args = ap.parse_args(argv)
+    plan = make_plan(args)
+
+    def log(msg: str) -> None:
+        if not args.quiet:
+            print(msg, file=sys.stderr, flush=True)
+
+    started = time.time()
+    log(f"tierlint benchmarks ({plan.label}): inputs")
+    paths = files_for(plan, log)
+    big, small = paths[plan.big], paths[plan.small]
+    inputs = {}
+    for n, path in paths.items():
+        data = path.read_bytes()
+        inputs[n] = {"tickets": n, "bytes": len(data), "lines": data.count(b"\n")}
+
+    procs = [
+        Proc("python -c pass", [PY, "-c", "pass"], "interpreter start-up"),
+        Proc("floor", [PY, "-c", FLOOR, str(big)], "read + split lines and cells in plain Python"),
+        Proc(
+            "mistune stock parse",
+            [PY, "-c", MISTUNE, str(big)],
+            "create_markdown(renderer=None, plugins=['table'])",
+        ),
+        Proc(
+            "tierlint check",
+            [PY, "-m", "tierlint", "check", str(big), "--exit-zero"],
+            f"{plan.big:,} tickets",
+        ),
+        Proc("import tierlint.cli", [PY, "-c", "import tierlint.cli"], "CLI start-up cost"),
+    ]
+    if plan.small != plan.big:
+        procs.append(
+            Proc(
+                f"tierlint check ({plan.small})",
+                [PY, "-m", "tierlint", "check", str(small), "--exit-zero"],
+                f"{plan.small} tickets",
+            )
+        )
+    ml_note = "markdownlint-cli2: skipped (--no-markdownlint or smoke run)"
+    if plan.markdownlint_rounds:
+        prefix, ml_note = markdownlint(log)
+        if prefix:
+            procs.append(
+                Proc(
+                    "markdownlint-cli2",
+                    [*prefix, big.name],
+                    f"{plan.big:,} tickets, all default rules",
+                    cwd=big.parent,
+                    ok_codes=(0, 1),
+                    rounds=plan.markdownlint_rounds,
+                )
+            )
+    log(f"processes: {plan.rounds} rounds")
+    run_processes(procs, plan.rounds, log)
+
+    log("CLI imports")
+    r = subprocess.run(
+        [PY, "-c", IMPORTS, str(small)], cwd=ROOT, capture_output=True, text=True, encoding="utf-8"
+    )
+    if r.returncode != 0:
+        raise SystemExit(f"import check failed:\n{r.stderr[-2000:]}")
+    cli_imports = json.loads(r.stdout.strip().splitlines()[-1])
+
+    log(f"in-process analysis: {plan.inproc_rounds} rounds")
+    inproc_res = inproc(plan, paths, args.profile, log)
+
+    log(f"server start-up: {plan.spawn_rounds} rounds")
+    spawn = asyncio.run(spawn_bench(plan.spawn_rounds, log))
+
+    log(f"server sessions: {plan.sessions}")
+    sessions = []
+    for _ in range(plan.sessions):
+        sessions.append(asyncio.run(session_bench(big, small, plan.edits, plan.hovers, plan.lenses, log)))
+    final = sessions[-1].pop("final_text")
+    for s in sessions[:-1]:
+        s.pop("final_text")
+    want = expected_count(final)
+    got = sessions[-1]["warm_items"][-1] if sessions[-1]["warm_items"] else sessions[-1]["cold_items"]
+    if want != got:
+        raise SystemExit(f"the server reports {got} diagnostics after the edits; the engine gives {want}")
+
+    def all_of(key: str) -> list[float]:
+        return [x for s in sessions for x in s[key]]
+
+    server = {
+        "sessions": len(sessions),
+        "cold": [s["cold"] for s in sessions],
+        "cold_median": med([s["cold"] for s in sessions]),
+        "cold_cpu": med([s["cold_cpu"] for s in sessions if s["cold_cpu"] is not None]),
+        "cold_items": sessions[0]["cold_items"],
+        "cold_bytes": sessions[0]["cold_bytes"],
+        "warm": all_of("warm"),
+        "warm_median": med(all_of("warm")),
+        "warm_cpu_each": med([s["warm_cpu_each"] for s in sessions if s["warm_cpu_each"] is not None]),
+        "warm_bytes": sessions[0]["warm_bytes"],
+        "hover": all_of("hover"),
+        "hover_median": med(all_of("hover")),
+        "hover_first": med([s["hover_first"] for s in sessions if s["hover_first"] is not None]),
+        "hover_answered": sum(s["hover_answered"] for s in sessions),
+        "hover_small_median": med(all_of("hover_small")),
+        "hover_small_n": len(all_of("hover_small")),
+        "lens": all_of("lens"),
+        "lens_median": med(all_of("lens")),
+        "lens_first": med([s["lens_first"] for s in sessions if s["lens_first"] is not None]),
+        "lens_count": sessions[0]["lens_count"],
+        "lens_bytes": sessions[0]["lens_bytes"],
+        "peak_rss_kb": max((s["peak_rss_kb"] or 0) for s in sessions) or None,
+        "raw": sessions,
+    }
+
+    exe = rel(PY) if Path(PY).resolve().is_relative_to(ROOT) else "python"
+    command = " ".join([exe, "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
+    res: dict[str, Any] = {
+        "command": command,
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "plan": plan.__dict__,
+        "machine": machine(),
+        "inputs": inputs,
+        "processes": {p.name: p.summary() for p in procs},
+        "markdownlint_note": ml_note,
+        "cli_imports": cli_imports,
+        "inproc": inproc_res,
+        "spawn": spawn,
+        "server": server,
+        "seconds": round(time.time() - started, 1),
+    }
+    res["targets"] = evaluate(res, plan)
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    m = res["machine"]
+    print(
+        f"\ntierlint benchmarks ({plan.label}, {res['seconds']} s): {m['nproc']} CPUs, Python {m['python']}"
+    )
+    print(f"command: {command}\n")
+    print(tables(res, plan))
+    print("\nTargets:")
+    for t in res["targets"]:
+        print(f"  {t['status']:4}  {t['target']}: {t['detail']}")
+    if args.profile:
+        print()
+        print(profile_md(res))
+    print(f"\nwrote {rel(OUT / 'results.json')}")
+    if args.write_docs:
+        write_docs(res, plan)
+        print(f"wrote {rel(DOCS)}")
+    if args.strict and any(t["status"] == "FAIL" for t in res["targets"]):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
