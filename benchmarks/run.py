@@ -185,11 +185,7 @@ def _show(arg: str) -> str:
 def run_processes(procs: list[Proc], rounds: int, log) -> None:  # type: ignore[no-untyped-def]
     for p in procs:
         log(f"  checking {p.name} ...")
-        p.check()
-        p.once()  # warm the page cache and .pyc files; not recorded
-        p.wall.clear()
-        p.cpu.clear()
-        p.rss.clear()
+        p.check()  # also warms the page cache and .pyc files
     for r in range(rounds):
         k = r % len(procs)
         order = procs[k:] + procs[:k]

