@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import edits as edit_plan
+import profiles
 
 
 def _timed(fn):  # type: ignore[no-untyped-def]
@@ -41,21 +42,7 @@ def _profile(fn, top: int) -> dict:  # type: ignore[no-untyped-def]
     prof.enable()
     fn()
     prof.disable()
-    stats = pstats.Stats(prof)
-    root = str(Path(__file__).resolve().parent.parent) + "/"
-    site = "site-packages/"
-    rows = []
-    for (file, line, name), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        where = file
-        if where.startswith(root):
-            where = where[len(root) :]
-        elif site in where:
-            where = where.split(site, 1)[1]
-        rows.append({"function": f"{where}:{line}({name})", "calls": nc, "tottime": tt, "cumtime": ct})
-    total = max((r["cumtime"] for r in rows), default=0.0)
-    by_self = sorted(rows, key=lambda r: -r["tottime"])[:top]
-    by_cum = sorted(rows, key=lambda r: -r["cumtime"])[:top]
-    return {"total": total, "self": by_self, "cumulative": by_cum}
+    return profiles.summarize(pstats.Stats(prof), top)
 
 
 def main(argv: list[str] | None = None) -> int:

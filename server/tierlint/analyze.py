@@ -113,7 +113,7 @@ class _Section:
     block: Block
     preps: list[_TablePrep]
     designs: list[frozenset[str]]
-    implements: list[frozenset[str] | None]
+    implements: list[tuple[int, frozenset[str]]]
     summaries: list[SummaryLine]
     result: tuple[tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...]] | None = None
 
@@ -145,7 +145,8 @@ class Analyzer:
         block = parse_block(lines[start:end], start)
         preps = []
         designs: list[frozenset[str]] = []
-        implements: list[frozenset[str] | None] = []
+        implements: list[tuple[int, frozenset[str]]] = []
+        k = 0
         for table in block.tables:
             cols = find_columns(table, self.rules)
             if cols is None:
@@ -165,7 +166,13 @@ class Analyzer:
                 d = self.classifier.design_subject(title_text)
                 if d:
                     designs.append(d)
-                implements.append(self.classifier.implement_subject(title_text))
+                # Only an opus recommendation can be capped by an opus design ticket.
+                subject = self.classifier.implement_subject(title_text)
+                if subject:
+                    first = self.classifier.classify(title_text, owner)
+                    if first.tier == "opus" and not first.always:
+                        implements.append((k, subject))
+                k += 1
             preps.append(_TablePrep(table, cols, rows))
         summaries = self._summaries(lines, start, end, block, preps)
         section = _Section(block, preps, designs, implements, summaries)
@@ -192,23 +199,25 @@ class Analyzer:
         return out
 
     def _analyse_section(
-        self, section: _Section, designs: list[frozenset[str]]
+        self, section: _Section, designs: dict[str, list[frozenset[str]]]
     ) -> tuple[tuple[TableInfo, ...], tuple[Diagnostic, ...]]:
-        flags = tuple(self.classifier.implements_design(s, designs) for s in section.implements)
+        flags = tuple(self.classifier.implements_design(s, designs) for _, s in section.implements)
         if section.result is not None and section.result[0] == flags:
             return section.result[1], section.result[2]
         infos = []
         diags: list[Diagnostic] = []
+        flagged = {k for (k, _), f in zip(section.implements, flags) if f}
         k = 0
         rules = self.rules
         for index, prep in enumerate(section.preps):
             table, cols = prep.table, prep.columns
             style = table_style(table, cols.model, self.models)
             tickets = []
+            values = []
             counts = {"haiku": 0, "sonnet": 0, "opus": 0, None: 0}
             by_line = {r.line: r for r in table.rows}
             for line, ident, title, owner, status, model_text in prep.rows:
-                rec = self.classifier.classify(title, owner, flags[k])
+                rec = self.classifier.classify(title, owner, k in flagged)
                 k += 1
                 value = self.models.read(model_text) if model_text is not None else None
                 tier = value.tier if value is not None else None
@@ -226,18 +235,24 @@ class Analyzer:
                     table_index=index,
                 )
                 tickets.append(ticket)
-            by_ticket = {t.line: t for t in tickets}
+                values.append(value)
             width = len(table.header.cells)
-            for row in table.rows:
-                t = by_ticket.get(row.line)
-                value = None
-                if t is not None and cols.model is not None and cols.model < len(row.cells):
-                    value = self.models.read(row.cells[cols.model].text)
+            symbols = {name: tier.symbol for name, tier in rules.tiers.items()}
+            for t, value in zip(tickets, values):
+                row = t.row
                 if len(row.cells) != width:
-                    t, value = None, None  # a ragged row: only TL201 speaks about it
+                    # a ragged row: only TL201 speaks about it
+                    diags.extend(ROW_SHAPE.check(RowContext(rules, table, cols, style, row, None, None)))
+                    continue
+                if not _row_needs_checks(t, value, row, cols, symbols, rules):
+                    continue
                 ctx = RowContext(rules, table, cols, style, row, t, value)
                 for check in checks.ROW:
                     diags.extend(check.check(ctx))
+            ticket_lines = {t.line for t in tickets}
+            for row in table.rows:
+                if row.line not in ticket_lines and len(row.cells) != width:
+                    diags.extend(ROW_SHAPE.check(RowContext(rules, table, cols, style, row, None, None)))
             tctx = TableContext(rules, table, cols, style, tuple(tickets))
             for check in checks.TABLE:
                 diags.extend(check.check(tctx))
@@ -256,7 +271,7 @@ class Analyzer:
             lines[0] = lines[0][1:]
         ranges = split_sections(lines)
         sections = [self._section(lines, a, b) for a, b in ranges]
-        designs = [d for s in sections for d in s.designs]
+        designs = self.classifier.design_index([d for s in sections for d in s.designs])
         headings: list[Heading] = []
         directives: list[Directive] = []
         infos: list[TableInfo] = []
@@ -356,6 +371,25 @@ class Analyzer:
                 name = sm.group("rest").strip() or f"Sprint {sm.group('id')}"
                 return sm.group("id"), name, declared
         return None, clean(text), declared
+
+
+ROW_SHAPE = checks.tl201
+
+
+def _row_needs_checks(t: Ticket, value, row, cols, symbols: dict[str, str], rules: RuleSet) -> bool:  # type: ignore[no-untyped-def]
+    """False for the common row with nothing to report, so that most rows of a
+    big backlog cost no check calls at all."""
+    if value is None:
+        return False
+    if value.kind != "known":
+        return True
+    rec = t.recommendation
+    if rec.matched and value.tier != rec.tier:
+        return True
+    if cols.cost is not None:
+        cell = row.cells[cols.cost]
+        return cell.text.replace(" ", "") != symbols[value.tier]
+    return False
 
 
 def _get(cells: tuple, index: int | None) -> str:

@@ -22,8 +22,13 @@ def strip_comments(text: str) -> str:
     return _HTML_COMMENT.sub("", text).strip() if "<!--" in text else text
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9 .,:;/#()'+&?!@=-]*")
+
+
 def clean(text: str) -> str:
     """Cell text without HTML comments, links, emphasis and emoji, for matching."""
+    if _PLAIN.fullmatch(text) and "  " not in text:
+        return text.strip()
     if "<!--" in text:
         text = _HTML_COMMENT.sub(" ", text)
     if "](" in text:

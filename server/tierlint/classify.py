@@ -28,6 +28,7 @@ DEFAULT_TIER = "sonnet"
 ROLE_SECTION = "Ticket-to-Model Mapping › By Owner Role"
 _ROLE_CLEAN = re.compile(r"[^a-z0-9/&+ \-]+")
 _SUBJECT_WORD = re.compile(r"[a-z0-9]+")
+_NOT_WORD = "".join(chr(c) for c in range(128) if not chr(c).isalnum())
 _STOP = frozenset(
     [
         "a",
@@ -104,6 +105,9 @@ class Classifier:
     def subject(self, title: str, verbs: tuple[str, ...]) -> frozenset[str] | None:
         """The words after a leading verb from `verbs`, or None when the title
         does not start with one."""
+        head = title.lstrip(_NOT_WORD)[:12].lower()
+        if not head.startswith(verbs):
+            return None
         words = _SUBJECT_WORD.findall(match_text(title).lower())
         if not words or words[0] not in verbs:
             return None
@@ -121,11 +125,30 @@ class Classifier:
         found = self.subject(title, self._design.implement_verbs)
         return found or None
 
-    def implements_design(self, subject: frozenset[str] | None, designs: list[frozenset[str]]) -> bool:
-        if not subject or self._design is None:
+    def design_index(self, designs: list[frozenset[str]]) -> dict[str, list[frozenset[str]]]:
+        """Design subjects by word, so matching an implement ticket costs a few
+        dictionary lookups instead of a scan of every design ticket."""
+        index: dict[str, list[frozenset[str]]] = {}
+        for d in designs:
+            for w in d:
+                index.setdefault(w, []).append(d)
+        return index
+
+    def implements_design(
+        self, subject: frozenset[str] | None, index: dict[str, list[frozenset[str]]]
+    ) -> bool:
+        if not subject or self._design is None or not index:
             return False
         need = self._design.min_overlap
-        return any(d and len(subject & d) / len(d) >= need for d in designs)
+        seen: set[int] = set()
+        for w in subject:
+            for d in index.get(w, ()):
+                if id(d) in seen:
+                    continue
+                seen.add(id(d))
+                if len(subject & d) / len(d) >= need:
+                    return True
+        return False
 
     # -- the recommendation ----------------------------------------------------
 
@@ -194,7 +217,6 @@ class Classifier:
             matched = True
             always = always or ov.always
 
-        rationale = _sentence(tier, rule_text, reason, section, found is not None, mods)
         return Recommendation(
             tier=tier,
             rule=rule_id,
@@ -202,8 +224,8 @@ class Classifier:
             section=section,
             matched=matched,
             modifiers=tuple(mods),
-            rationale=rationale,
-            reason=mods[-1].effect if mods else reason,
+            base_reason=reason,
+            base_matched=found is not None,
             always=always,
         )
 
@@ -223,16 +245,3 @@ class Classifier:
         if ov.effect == "cap":
             return ov.tier if target < order else tier
         return tier
-
-
-def _sentence(
-    tier: str, rule_text: str, reason: str, section: str, matched_rule: bool, mods: list[Modifier]
-) -> str:
-    """One sentence a hover can show: what decided, then what moved the tier."""
-    base = f"“{rule_text}”: {reason} ({section})" if matched_rule else f"{reason} ({section})"
-    if not mods:
-        return f"{tier}: {base}."
-    last = mods[-1]
-    others = [f"{m.effect} ({m.section})" for m in mods[:-1]]
-    tail = f"; also {'; '.join(others)}" if others else ""
-    return f"{tier}: {last.effect} ({last.section}); base rule {base}{tail}."

@@ -189,7 +189,7 @@ def cmd_check(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
             changed = new_text != source.text
             if args.diff and changed:
                 diffs.append(_diff(display, source.text, new_text))
-            if args.fix and changed:
+            if args.fix and changed and not args.diff:
                 if path is None:
                     sys.stdout.buffer.write(encode(source, new_text))
                     sys.stdout.flush()
@@ -202,7 +202,7 @@ def cmd_check(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
                         io_error = True
                         analysis = analyzer.analyze(source.text, settings)
                         count = 0
-            elif args.fix and path is None:
+            elif args.fix and path is None and not args.diff:
                 sys.stdout.buffer.write(encode(source, source.text))
                 sys.stdout.flush()
             if args.diff:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from .cells import ModelReader
 from .lines import line_endings, split_lines
@@ -18,13 +17,25 @@ from .model import Cell, Edit, Span, Table
 from .rules import RuleSet
 
 
-@dataclass(frozen=True, slots=True)
 class TableStyle:
-    """How a table writes its Model cells: letter case and platform vocabulary."""
+    """How a table writes its Model cells: letter case, platform vocabulary, and
+    (worked out only when a fix needs it) which columns are aligned."""
 
-    casing: str
-    platform: str
-    aligned: frozenset[int]
+    __slots__ = ("_aligned", "casing", "platform", "table")
+
+    def __init__(
+        self, casing: str, platform: str, table: Table | None = None, aligned: frozenset[int] | None = None
+    ) -> None:
+        self.casing = casing
+        self.platform = platform
+        self.table = table
+        self._aligned = aligned
+
+    @property
+    def aligned(self) -> frozenset[int]:
+        if self._aligned is None:
+            self._aligned = aligned_columns(self.table) if self.table is not None else frozenset()
+        return self._aligned
 
     def write(self, rules: RuleSet, tier: str) -> str:
         name = tier
@@ -74,7 +85,7 @@ def table_style(table: Table, model_col: int | None, reader: ModelReader) -> Tab
                 platforms["tier"] += 1
     casing = _majority(casings, "lower")
     platform = _majority(platforms, "tier")
-    return TableStyle(casing, platform, aligned_columns(table))
+    return TableStyle(casing, platform, table)
 
 
 def _majority(counts: Counter[str], default: str) -> str:
@@ -94,7 +105,7 @@ def aligned_columns(table: Table) -> frozenset[int]:
     width = len(table.header.cells)
     out = set()
     for col in range(width):
-        widths = {r.cells[col].inner.end - r.cells[col].inner.start for r in rows if col < len(r.cells)}
+        widths = {r.cells[col].inner_end - r.cells[col].inner_start for r in rows if col < len(r.cells)}
         if len(widths) == 1 and len(rows) > 2:
             out.add(col)
     return frozenset(out)

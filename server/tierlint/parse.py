@@ -9,7 +9,6 @@ parsing runs: inline parsing is not needed for tables and would cost ~2x.
 
 from __future__ import annotations
 
-import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -57,8 +56,8 @@ class Block:
 
 def split_row(text: str, line: int) -> Row:
     """Split one table row into cells with GFM rules (an escaped `\\|` stays)."""
-    pipes: list[int] = []
     if "\\" in text:
+        pipes: list[int] = []
         i = text.find("|")
         while i >= 0:
             k = i
@@ -68,34 +67,36 @@ def split_row(text: str, line: int) -> Row:
                 pipes.append(i)
             i = text.find("|", i + 1)
     else:
-        i = text.find("|")
-        while i >= 0:
-            pipes.append(i)
-            i = text.find("|", i + 1)
+        pipes = []
+        pos = -1
+        for part in text.split("|")[:-1]:
+            pos += len(part) + 1
+            pipes.append(pos)
     stripped_end = len(text.rstrip(_WS))
     indent = len(text) - len(text.lstrip(_WS))
     leading = bool(pipes) and pipes[0] == indent
     trailing = bool(pipes) and pipes[-1] == stripped_end - 1 and (len(pipes) > 1 or not leading)
-    bounds = list(pipes)
+    bounds = pipes
     if not leading:
-        bounds.insert(0, indent - 1)
+        bounds = [indent - 1, *bounds]
     if not trailing:
-        bounds.append(stripped_end)
+        bounds = [*bounds, stripped_end]
     cells = []
-    for a, b in itertools.pairwise(bounds):
-        start, end = a + 1, b
-        raw = text[start:end]
-        lstripped = raw.lstrip(_WS)
-        if lstripped:
-            s = start + len(raw) - len(lstripped)
-            e = start + len(raw.rstrip(_WS))
-            value = text[s:e]
+    append = cells.append
+    a = bounds[0]
+    for b in bounds[1:]:
+        start = a + 1
+        raw = text[start:b]
+        value = raw.strip(_WS)
+        if value:
+            s = start + raw.find(value[0])
+            e = s + len(value)
             if "\\|" in value:
                 value = value.replace("\\|", "|")
-            cells.append(Cell(value, Span(line, s, e), Span(line, start, end)))
+            append(Cell(value, line, s, e, start, b))
         else:
-            span = Span(line, start, end)
-            cells.append(Cell("", span, span))
+            append(Cell("", line, start, b, start, b))
+        a = b
     return Row(line, tuple(cells), leading, trailing)
 
 
@@ -141,8 +142,9 @@ def _build_parser() -> mistune.Markdown:
             return None
         head_line = col.line_of(m.start())
         lines = col.lines
-        header = split_row(lines[head_line], head_line)
-        delim = split_row(lines[head_line + 1], head_line + 1)
+        off = col.first_line
+        header = split_row(lines[head_line], head_line + off)
+        delim = split_row(lines[head_line + 1], head_line + 1 + off)
         if len(header.cells) != len(delim.cells) or not header.cells:
             return None
         rows = []
@@ -152,12 +154,8 @@ def _build_parser() -> mistune.Markdown:
             text = lines[n]
             if "|" not in text or not text.strip(_WS) or _INTERRUPT.match(text):
                 break
-            rows.append(split_row(text, n))
+            rows.append(split_row(text, n + off))
             n += 1
-        off = col.first_line
-        if off:
-            header, delim = _shift(header, off), _shift(delim, off)
-            rows = [_shift(r, off) for r in rows]
         col.tables.append(Table(header, delim, tuple(rows), None))
         return col.starts[n] if n < len(col.starts) else state.cursor_max
 
@@ -197,18 +195,6 @@ def _build_parser() -> mistune.Markdown:
     block._methods["setex_heading"] = setex_heading
     block._methods["fenced_code"] = fenced_code
     return md
-
-
-def _shift(row: Row, off: int) -> Row:
-    cells = tuple(
-        Cell(
-            c.text,
-            Span(c.span.line + off, c.span.start, c.span.end),
-            Span(c.inner.line + off, c.inner.start, c.inner.end),
-        )
-        for c in row.cells
-    )
-    return Row(row.line + off, cells, row.has_leading_pipe, row.has_trailing_pipe)
 
 
 _PARSER: mistune.Markdown | None = None

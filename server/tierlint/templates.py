@@ -344,6 +344,7 @@ class TemplateIndex:
         self._words: dict[str, list[tuple[Template, Matcher]]] = {}
         self._prefixes: dict[str, list[tuple[str, Template, Matcher]]] = {}
         self._always: list[tuple[Template, Matcher]] = []
+        self._memo: dict[str, list[tuple[Template, Matcher]]] = {}
         for m in matchers:
             for t in m.templates:
                 if t.anchor is None:
@@ -355,19 +356,28 @@ class TemplateIndex:
                 for p in prefixes:
                     self._prefixes.setdefault(p[:3], []).append((p, t, m))
 
+    def _for_word(self, w: str) -> list[tuple[Template, Matcher]]:
+        """Templates anchored on `w` exactly or by prefix (memoised: backlogs
+        reuse a small vocabulary)."""
+        found = self._memo.get(w)
+        if found is None:
+            found = list(self._words.get(w, ()))
+            pre = self._prefixes.get(w[:3])
+            if pre:
+                found.extend((t, m) for p, t, m in pre if w.startswith(p))
+            if len(self._memo) < 100_000:
+                self._memo[w] = found
+        return found
+
     def hits(self, text: str, words: frozenset[str]) -> dict[int, str]:
         """id(matcher) -> longest matched text, for every matcher that matches."""
         seen: set[int] = set()
-        todo: list[tuple[Template, Matcher]] = list(self._always)
-        table, prefixes = self._words, self._prefixes
+        out: dict[int, str] = {}
+        todo = list(self._always)
         for w in words:
-            found = table.get(w)
+            found = self._for_word(w)
             if found:
                 todo.extend(found)
-            pre = prefixes.get(w[:3])
-            if pre:
-                todo.extend((t, m) for p, t, m in pre if w.startswith(p))
-        out: dict[int, str] = {}
         for t, m in todo:
             tid = id(t)
             if tid in seen:

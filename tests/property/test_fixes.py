@@ -40,16 +40,11 @@ def independent_apply(text: str, edits: list[Edit]) -> str:
     return "".join(a + b for a, b in zip(lines, ends))
 
 
-def diff_region(old: str, new: str) -> tuple[int, int]:
-    """[start, end) of `old` that differs from `new` once the common prefix and
-    suffix are removed."""
-    p = 0
-    while p < min(len(old), len(new)) and old[p] == new[p]:
-        p += 1
-    s = 0
-    while s < min(len(old), len(new)) - p and old[-1 - s] == new[-1 - s]:
-        s += 1
-    return p, len(old) - s
+def confined(old: str, new: str, lo: int, hi: int) -> bool:
+    """True when `new` is `old` with only old[lo:hi] replaced: everything
+    before `lo` and after `hi` is kept, byte for byte."""
+    tail = old[hi:]
+    return new[:lo] == old[:lo] and new.endswith(tail) and len(new) - len(tail) >= lo
 
 
 def check_shape(before: str, after: str) -> list[int]:
@@ -85,8 +80,9 @@ def check_single_fix(text: str, analysis: Analysis, d: Diagnostic) -> None:
     for n in changed:
         lo = min(e.span.start for e in edits if e.span.line == n)
         hi = max(e.span.end for e in edits if e.span.line == n)
-        p, q = diff_region(old_lines[n], new_lines[n])
-        assert lo <= p and q <= hi, f"{d.code} line {n}: changed [{p},{q}) outside its edits [{lo},{hi})"
+        assert confined(old_lines[n], new_lines[n], lo, hi), (
+            f"{d.code} line {n}: changed outside its edits [{lo},{hi}): {old_lines[n]!r} -> {new_lines[n]!r}"
+        )
 
     # the edits are where the code says they are
     if d.code in MODEL_CODES or d.code == "TL006":
@@ -161,10 +157,9 @@ def check_fix_all(text: str, analysis: Analysis) -> str:
         if "distribution" in old.lower() or old.lstrip(" ").startswith("#"):
             continue  # TL103 / TL104 rewrite numbers on these lines
         assert n in allowed, f"fix-all changed line {n} that holds no fixable cell: {old!r} -> {cur!r}"
-        p, q = diff_region(old, cur)
         lo = min(a for a, _ in allowed[n])
         hi = max(b for _, b in allowed[n])
-        assert lo <= p and q <= hi, f"line {n}: changed [{p},{q}) outside the fixable cells [{lo},{hi})"
+        assert confined(old, cur, lo, hi), f"line {n}: changed outside the fixable cells [{lo},{hi}): {old!r} -> {cur!r}"
     assert fixable(final) == [], [(d.code, d.span) for d in fixable(final)]
     assert fixable(ANALYZER.analyze(new)) == []
     again, count2, _ = fix_all(ANALYZER, new)

@@ -4,12 +4,12 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
   CodeLensRequest,
+  DiagnosticPullMode,
   ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 import { resolveServerCommand, type Resolution, type ServerCommand } from './interpreter';
@@ -137,9 +137,9 @@ export class ServerManager implements vscode.Disposable {
 
     const folder = workspaceFolderPath();
     const serverOptions: ServerOptions = {
+      // No `transport`: with TransportKind.stdio the client would append `--stdio` to the args.
       command: server.command,
       args: server.args,
-      transport: TransportKind.stdio,
       options: {
         cwd: folder,
         env: { ...process.env, ...server.env },
@@ -153,6 +153,13 @@ export class ServerManager implements vscode.Disposable {
       outputChannel: this.output,
       traceOutputChannel: this.output,
       markdown: { isTrusted: false, supportHtml: false },
+      // Pulled diagnostics: on every change, or only on save with `"tierlint.run": "onSave"`
+      // (read at each change, so the setting applies without a restart).
+      diagnosticPullOptions: {
+        onChange: true,
+        onSave: true,
+        filter: (document, mode) => mode === DiagnosticPullMode.onType && readSettings(document.uri).run === 'onSave',
+      },
       middleware: {
         workspace: {
           // Answer `workspace/configuration` for the `tierlint` section with normalised settings.

@@ -63,7 +63,12 @@ async def _actions(ls: TierlintServer, params: lsp.CodeActionParams) -> list[lsp
     end = (rng.end.line, from_client(doc.line(rng.end.line), rng.end.character, enc))
     lines = doc.lines
     out: list[lsp.CodeAction] = []
-    in_range = [d for d in cached.analysis.diagnostics if _overlaps(d, start, end)]
+    # What the client says is under the cursor counts too: Neovim sends the whole
+    # line's diagnostics with a cursor-sized range.
+    wanted = {(str(d.code), d.range.start.line) for d in params.context.diagnostics or []}
+    in_range = [
+        d for d in cached.analysis.diagnostics if _overlaps(d, start, end) or (d.code, d.span.line) in wanted
+    ]
 
     if _wants(only, lsp.CodeActionKind.QuickFix.value):
         for d in in_range:

@@ -52,6 +52,16 @@ async def items_for(ls: TierlintServer, uri: str) -> tuple[list[lsp.Diagnostic],
     if state.is_too_big(doc):
         ls.notify_too_big(doc)
         return [], f"{doc.version}:too-big"
+    if state.editor.run == "onSave" and doc.saved_text is not None and doc.saved_text is not doc.text:
+        # Lint on save: keep showing what the saved text had until the next save.
+        loop = asyncio.get_running_loop()
+        saved = await loop.run_in_executor(
+            state.executor, state.analyse_now, uri, doc.saved_text, doc.saved_version
+        )
+        items = DiagnosticConverter().convert(
+            split_lines(saved.text), saved.analysis.diagnostics, state.encoding
+        )
+        return items, f"saved:{saved.version}:{len(saved.text)}"
     cached = await state.analysis(doc)
     if cached is None:
         return [], None

@@ -24,6 +24,8 @@ class Document:
     text: str
     version: int | None
     language_id: str = "markdown"
+    saved_text: str | None = None
+    saved_version: int | None = None
     _lines: list[str] | None = field(default=None, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
 
@@ -86,7 +88,7 @@ class Documents:
         return self._docs.get(uri)
 
     def open(self, uri: str, text: str, version: int | None, language_id: str) -> Document:
-        doc = Document(uri, text, version, language_id)
+        doc = Document(uri, text, version, language_id, text, version)
         self._docs[uri] = doc
         return doc
 

@@ -159,10 +159,17 @@ def create_server() -> TierlintServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: TierlintServer, params: lsp.DidSaveTextDocumentParams) -> None:
         # Fallback for clients that cannot watch files: re-read config on save.
+        doc = ls.state.documents.get(params.text_document.uri)
+        if doc is not None:
+            if params.text is not None and params.text != doc.text:
+                doc.set_text(params.text, doc.version)
+            doc.saved_text, doc.saved_version = doc.text, doc.version
         ls.state.resolver.forget()
         ls.state.cache.pop(params.text_document.uri, None)
         ls.report_config_error(params.text_document.uri)
         diagnostics.schedule(ls, params.text_document.uri, 0)
+        if ls.state.pull and ls.state.editor.run == "onSave":
+            diagnostics.refresh_all(ls)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: TierlintServer, params: lsp.DidCloseTextDocumentParams) -> None:

@@ -4,7 +4,8 @@
 //   - the code lens above the ticket table shows the distribution and a "Fix N tiers" action
 //   - the status bar shows "H n · S n · O n"
 //   - hovering the JWT ticket shows the recommendation and its rationale
-//   - the quick fix (Ctrl+.) "Set Model to opus" changes the cell, and TL003 goes away
+//   - the quick fix (Ctrl+.) "Set Model to opus" changes the cell, and its TL003 goes away
+//   - the code lens "Fix N tiers" fixes the rest; "Show Sprint Report" opens a preview
 // Prints one line per check and "N passed, N failed"; writes screenshots and result.json to --out.
 //
 //   node drive.mjs --url http://127.0.0.1:PORT --folder /abs/workspace --file backlog.md --out DIR
@@ -25,7 +26,7 @@ const { values: opt } = parseArgs({
     chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
     // the ticket row that is hovered and quick-fixed, and what is expected there
     ticket: { type: 'string', default: 'JWT authentication' },
-    'hover-expect': { type: 'string', default: 'opus' },
+    'hover-expect': { type: 'string', default: 'security/payment is always opus' },
     'fix-title': { type: 'string', default: 'Set Model to opus' },
     codes: { type: 'string', default: 'TL001,TL003,TL004' },
   },
@@ -219,28 +220,39 @@ try {
     return text;
   });
 
-  await check('hover on the ticket shows the rationale', async () => {
+  /** Hovers `needle` in the ticket's line until a hover containing `expect` shows; returns its text. */
+  async function hoverUntil(needle, expect) {
     const hoverSel = `${EDITOR} .monaco-hover:not(.hidden)`;
-    // the Model cell first (its hover also shows the diagnostic), then the ticket's title
-    const model = (await lineText(opt.ticket)).split('|').map((c) => c.trim()).filter(Boolean).pop();
-    const targets = [model, opt.ticket.split(' ')[0]];
-    let attempt = 0;
-    const text = await until(
+    return until(
       async () => {
         // move away and back: a hover appears on mouse movement
         await page.mouse.move(5, 5);
-        const pos = await textPosition(opt.ticket, targets[attempt++ % targets.length]);
+        const pos = await textPosition(opt.ticket, needle);
         await page.mouse.move(pos.x, pos.y, { steps: 3 });
         await page.waitForSelector(hoverSel, { timeout: 4000 });
         await page.waitForTimeout(300);
         const t = clean(await page.locator(hoverSel).first().innerText());
-        return t.toLowerCase().includes(opt['hover-expect'].toLowerCase()) && !/Loading/.test(t) && t;
+        return t.toLowerCase().includes(expect.toLowerCase()) && !/Loading/.test(t) && t;
       },
-      { timeout: 30000, interval: 500, what: `a hover mentioning "${opt['hover-expect']}"` },
+      { timeout: 30000, interval: 500, what: `a hover on "${needle}" mentioning "${expect}"` },
     );
-    facts.hover = text;
+  }
+
+  await check('hover on the ticket shows the rationale', async () => {
+    // on the ticket's title: no diagnostic there, so the text comes from the server's hover
+    facts.hover = await hoverUntil(opt.ticket.split(' ')[0], opt['hover-expect']);
+    await shot('vscode.png');
+    return facts.hover.slice(0, 200);
+  });
+
+  await check('hover on the Model cell shows the diagnostic and the recommendation', async () => {
+    const model = (await lineText(opt.ticket)).split('|').map((c) => c.trim()).filter(Boolean).pop();
+    facts.hoverModel = await hoverUntil(model, 'TL003');
+    if (!facts.hoverModel.toLowerCase().includes(opt['hover-expect'].toLowerCase())) {
+      throw new Error(`no "${opt['hover-expect']}" in: ${facts.hoverModel}`);
+    }
     await shot('vscode-hover.png');
-    return text.slice(0, 200);
+    return facts.hoverModel.slice(0, 200);
   });
 
   await check(`quick fix "${opt['fix-title']}" changes the cell`, async () => {
@@ -280,13 +292,44 @@ try {
     return `${model} -> opus`;
   });
 
-  await check('TL003 is gone after the fix', async () => {
-    await until(async () => !(await problemRows()).some((r) => r.text.includes('TL003')), {
+  await check('the fixed ticket has no TL003 any more', async () => {
+    const count = (rows) => rows.filter((r) => r.text.includes('TL003')).length;
+    const before = count(facts.problems || []);
+    await until(async () => count(await problemRows()) === before - 1, {
       timeout: 15000,
-      what: 'TL003 to leave the Problems panel',
+      what: `${before - 1} TL003 rows in the Problems panel (were ${before})`,
     });
     facts.problemsAfterFix = await problemRows();
     await shot('vscode-fixed.png');
+  });
+
+  await check('code lens "Fix N tiers" fixes the remaining tiers', async () => {
+    const fixLens = page.locator(`${EDITOR} .codelens-decoration a`, { hasText: /Fix \d+ tiers?/ }).first();
+    await fixLens.waitFor({ timeout: 15000 });
+    const title = clean(await fixLens.innerText());
+    await fixLens.click();
+    await until(async () => !(await problemRows()).some((r) => /TL00[134]/.test(r.text)), {
+      timeout: 15000,
+      what: 'TL001, TL003 and TL004 to leave the Problems panel',
+    });
+    facts.afterFixAll = await problemRows();
+    return title;
+  });
+
+  await check('"tierlint: Show Sprint Report" opens a markdown preview', async () => {
+    await page.keyboard.press('Control+1');
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill('>tierlint: Show Sprint Report');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Sprint Report' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    const tab = page.locator('.tabs-container .tab', { hasText: /Preview/ }).first();
+    await tab.waitFor({ timeout: 20000 });
+    facts.reportTab = clean(await tab.innerText());
+    await page.waitForTimeout(1000);
+    await shot('vscode-report.png');
+    return facts.reportTab;
   });
 } finally {
   await shot('vscode-final.png').catch(() => {});

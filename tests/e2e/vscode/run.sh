@@ -5,10 +5,12 @@
 #
 #   tests/e2e/vscode/run.sh [path/to/tierlint.vsix]
 #
-# Env: E2E_DIR (default <repo>/.e2e), CODE_SERVER_VERSION, E2E_PYTHON (the python3 that the
-#      extension finds on PATH; default: the python3 on PATH), E2E_OUT (screenshots and logs,
+# Env: E2E_DIR (default <repo>/.e2e), CODE_SERVER_VERSION, E2E_PYTHON (a Python to set as
+#      tierlint.interpreter; by default the extension finds python3 on the PATH that VS Code gets
+#      from a login shell), E2E_OUT (screenshots and logs,
 #      default $E2E_DIR/out), E2E_SETTINGS (a JSON file of user settings to add, e.g. tierlint.*),
-#      E2E_KEEP=1 keeps the run folder, CHROMIUM (default /usr/bin/chromium).
+#      E2E_KEEP=1 keeps the run folder, CHROMIUM (default /usr/bin/chromium),
+#      E2E_UPDATE_SCREENSHOT=1 copies the main screenshot to docs/images/vscode.png when all passed.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,21 +29,15 @@ fi
 VSIX=$(cd "$(dirname "$VSIX")" && pwd)/$(basename "$VSIX")
 [ -x "$CODE_SERVER" ] || { echo "code-server is not installed: run $HERE/setup.sh" >&2; exit 2; }
 
-# The interpreter the extension will find as `python3` on PATH. It is resolved now, because HOME
-# changes below and version-manager shims (pyenv, asdf) look for their state under HOME.
-PYTHON_REAL=$("${E2E_PYTHON:-python3}" -c 'import sys; print(sys.executable)')
-
 mkdir -p "$E2E_DIR" "$E2E_OUT"
 RUN=$(mktemp -d "$E2E_DIR/run.XXXXXX")
-mkdir -p "$RUN"/{home,data/User,extensions,ws,tmp,bin,chromium}
-ln -s "$PYTHON_REAL" "$RUN/bin/python3"
+mkdir -p "$RUN"/{home,data/User,extensions,ws,tmp,chromium}
 cp -R "$FIXTURE"/. "$RUN/ws/"
 
 # Everything code-server and Chromium write stays in the run folder.
 export HOME=$RUN/home XDG_CONFIG_HOME=$RUN/home/.config XDG_DATA_HOME=$RUN/home/.local/share \
   XDG_CACHE_HOME=$RUN/home/.cache XDG_STATE_HOME=$RUN/home/.local/state \
   XDG_RUNTIME_DIR=$RUN/tmp TMPDIR=$RUN/tmp
-export PATH=$RUN/bin:$PATH
 # No extension gallery: there is no network beyond the package registries.
 export EXTENSIONS_GALLERY='{}'
 
@@ -60,6 +56,7 @@ cat >"$RUN/data/User/settings.json" <<'EOF'
   "git.enabled": false,
   "git.openRepositoryInParentFolders": "never",
   "editor.hover.delay": 150,
+  "editor.hover.above": false,
   "editor.minimap.enabled": false,
   "editor.fontSize": 14,
   "window.commandCenter": false,
@@ -68,6 +65,15 @@ cat >"$RUN/data/User/settings.json" <<'EOF'
 }
 EOF
 
+if [ -n "${E2E_PYTHON:-}" ]; then
+  E2E_PYTHON=$(command -v "$E2E_PYTHON")
+  node -e '
+    const fs = require("fs");
+    const [file, python] = process.argv.slice(1);
+    const settings = JSON.parse(fs.readFileSync(file, "utf8"));
+    settings["tierlint.interpreter"] = [python];
+    fs.writeFileSync(file, JSON.stringify(settings, null, 2));' "$RUN/data/User/settings.json" "$E2E_PYTHON"
+fi
 if [ -n "${E2E_SETTINGS:-}" ]; then
   node -e '
     const fs = require("fs");
@@ -128,3 +134,8 @@ node -e '
 
 node "$HERE/drive.mjs" --url "http://127.0.0.1:$PORT" --folder "$RUN/ws" --file backlog.md \
   --out "$E2E_OUT" --profile "$RUN/chromium"
+echo "screenshots: $E2E_OUT"
+if [ -n "${E2E_UPDATE_SCREENSHOT:-}" ]; then
+  cp "$E2E_OUT/vscode.png" "$REPO/docs/images/vscode.png"
+  echo "updated docs/images/vscode.png"
+fi

@@ -1,0 +1,197 @@
+"""Classifier properties: deterministic, total (a tier and a reason for any
+text), and blind to cell padding, letter case and surrounding emoji."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tierlint.analyze import Analyzer
+from tierlint.classify import Classifier
+from tierlint.config import default_rules
+from tierlint.model import Recommendation
+
+from .profiles import examples
+from .strategies import OWNERS, TITLES, any_char
+
+RULES = default_rules()
+CLASSIFIER = Classifier(RULES)
+ANALYZER = Analyzer(RULES)
+TIERS = {"haiku", "sonnet", "opus"}
+
+WORDS = [
+    "create", "add", "build", "write", "implement", "design", "refactor", "fix", "update", "debug",
+    "test", "tests", "migration", "table", "users", "orders", "component", "page", "endpoint", "api",
+    "service", "config", "docs", "readme", "security", "payment", "checkout", "login", "auth", "jwt",
+    "state", "machine", "architecture", "schema", "index", "e2e", "integration", "unit", "poc",
+    "prototype", "research", "typo", "rename", "seed", "data", "pipeline", "ci/cd", "cron", "job",
+    "following", "pattern", "first", "of", "the", "for", "real-time", "sync", "algorithm", "webhook",
+    "stripe", "oauth", "cache", "redis", "logging", "README.md", "v2", "(POC)", "—", "/products",
+]  # fmt: skip
+# Emoji that cells.clean removes from a cell before classifying.
+CLEANED_EMOJI = ["🚀", "✅", "🔐", "👩‍💻", "🇫🇷", "👍🏽", "🫠", "⚠️", "→", "Ⓜ️", "🧪", "⏳", "〰️"]
+# Emoji the classifier sees: not word characters, so they must not matter
+# either. Keycaps (1️⃣) and ℹ️ are word characters: test_word_character_emoji;
+# alone in a template slot they fill it: test_emoji_fills_template_slot.
+OTHER_EMOJI = ["©️", "‼️", "#️⃣", "㊗️", "™️"]
+
+titles = st.one_of(
+    st.sampled_from(TITLES),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join),
+)
+owners = st.sampled_from(OWNERS)
+_CAMEL = re.compile(r"[a-z0-9][A-Z]")
+
+
+def key(r: Recommendation) -> tuple:
+    return (r.tier, r.rule, tuple(m.name for m in r.modifiers), r.rationale)
+
+
+@settings(max_examples=examples(150))
+@given(st.text(any_char, max_size=80), st.text(any_char, max_size=20))
+def test_total_on_any_text(title: str, owner: str) -> None:
+    rec = CLASSIFIER.classify(title, owner)
+    assert rec.tier in TIERS
+    assert isinstance(rec.rationale, str) and rec.rationale.strip()
+    assert rec.rule and rec.reason.strip()
+    assert rec.rationale.startswith(rec.tier + ":")
+
+
+@settings(max_examples=examples(40))
+@given(st.lists(st.tuples(titles, owners), min_size=1, max_size=20), st.randoms(use_true_random=False))
+def test_deterministic(pairs, rnd) -> None:
+    first = [key(CLASSIFIER.classify(t, o)) for t, o in pairs]
+    order = list(range(len(pairs)))
+    rnd.shuffle(order)
+    fresh = Classifier(RULES)  # no memo, another order
+    second = {i: key(fresh.classify(*pairs[i])) for i in order}
+    assert first == [second[i] for i in range(len(pairs))]
+    assert first == [key(CLASSIFIER.classify(t, o)) for t, o in pairs]
+
+
+def case_variants(title: str) -> list[str]:
+    """Upper, lower and title case, skipping variants whose case creates or
+    removes a CamelCase word boundary (see test_camel_case_letter_case, xfail)."""
+    out = []
+    for v in (title.upper(), title.lower(), title.title(), title.capitalize()):
+        if _CAMEL.search(v) or _CAMEL.search(title):
+            continue
+        out.append(v)
+    return out
+
+
+@settings(max_examples=examples(120))
+@given(titles, owners)
+def test_letter_case_does_not_matter(title: str, owner: str) -> None:
+    base = key(CLASSIFIER.classify(title, owner))[:3]
+    for v in case_variants(title):
+        assert key(CLASSIFIER.classify(v, owner))[:3] == base, v
+    for o in (owner.upper(), owner.lower()):
+        assert key(CLASSIFIER.classify(title, o))[:3] == base, o
+
+
+@settings(max_examples=examples(120))
+@given(
+    titles,
+    owners,
+    st.sampled_from(CLEANED_EMOJI),
+    st.sampled_from(["", *CLEANED_EMOJI]),
+    st.sampled_from([" ", ""]),
+)
+def test_surrounding_emoji_do_not_matter(title: str, owner: str, before: str, after: str, gap: str) -> None:
+    base = CLASSIFIER.classify(title, owner)
+    decorated = f"{before}{gap}{title}{gap}{after}"
+    doc = f"| # | Ticket | Owner | Model |\n|---|---|---|---|\n| 1 | {decorated} | {owner} | haiku |\n"
+    (ticket,) = ANALYZER.analyze(doc).tickets
+    assert key(ticket.recommendation)[:3] == key(base)[:3]
+
+
+@settings(max_examples=examples(120))
+@given(
+    st.sampled_from(TITLES),
+    owners,
+    st.sampled_from(CLEANED_EMOJI + OTHER_EMOJI),
+    st.sampled_from(["", *CLEANED_EMOJI, *OTHER_EMOJI]),
+)
+def test_surrounding_emoji_do_not_change_the_tier(title: str, owner: str, before: str, after: str) -> None:
+    """Realistic titles keep their tier with any emoji around them, whether the
+    classifier sees the emoji (direct call) or not (through a table)."""
+    base = CLASSIFIER.classify(title, owner).tier
+    decorated = f"{before} {title} {after}".strip()
+    assert CLASSIFIER.classify(decorated, owner).tier == base, decorated
+    doc = f"| # | Ticket | Owner | Model |\n|---|---|---|---|\n| 1 | {decorated} | {owner} | haiku |\n"
+    (ticket,) = ANALYZER.analyze(doc).tickets
+    assert ticket.recommendation.tier == base, decorated
+
+
+@settings(max_examples=examples(80))
+@given(
+    titles,
+    owners,
+    st.lists(st.tuples(st.text(" \t", max_size=4), st.text(" \t", max_size=4)), min_size=4, max_size=4),
+)
+def test_cell_padding_does_not_matter(title: str, owner: str, pads) -> None:
+    base = CLASSIFIER.classify(title, owner)
+    cells = ["1", title, owner, "haiku"]
+    row = "|" + "|".join(f"{a}{c}{b}" for (a, b), c in zip(pads, cells)) + "|"
+    doc = f"| # | Ticket | Owner | Model |\n|---|---|---|---|\n{row}\n"
+    (ticket,) = ANALYZER.analyze(doc).tickets
+    assert ticket.recommendation.tier == base.tier
+    assert ticket.recommendation.rule == base.rule
+    # the classifier itself: blanks around the text do not change the tier
+    # (they may change the rule: see test_emoji_fills_template_slot)
+    assert CLASSIFIER.classify(f"  {title}\t ", owner).tier == base.tier
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="classification depends on letter case through CamelCase splitting (templates.match_text): "
+    "'Build LoginForm component' (Frontend) is opus (LoginForm -> 'Login Form' triggers "
+    "security-payment) but 'build loginform component' is sonnet; 'Create database backup CronJob' "
+    "(DevOps) is sonnet, lower-cased it is haiku",
+)
+@pytest.mark.parametrize(
+    ("title", "owner"),
+    [("Build LoginForm component", "Frontend"), ("Create database backup CronJob", "DevOps")],
+)
+def test_camel_case_letter_case(title: str, owner: str) -> None:
+    base = CLASSIFIER.classify(title, owner).tier
+    assert CLASSIFIER.classify(title.lower(), owner).tier == base
+    assert CLASSIFIER.classify(title.upper(), owner).tier == base
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="emoji made of word characters break '^'-anchored ticket templates: a keycap (1️⃣ = '1' "
+    "U+FE0F U+20E3) or ℹ️ (U+2139, a letter) before the text is not removed by cells.clean nor "
+    "skipped by the template's \\W*, so '1️⃣ Add db migration' is sonnet (default) instead of haiku "
+    "(create-migration), in the classifier and in a table",
+)
+@pytest.mark.parametrize("emoji", ["1️⃣", "ℹ️"])
+def test_word_character_emoji(emoji: str) -> None:
+    title = "Add db migration"
+    assert CLASSIFIER.classify(title).tier == "haiku"
+    assert CLASSIFIER.classify(f"{emoji} {title}").tier == "haiku"
+    doc = f"| # | Ticket | Model |\n|---|---|---|\n| 1 | {emoji} {title} | haiku |\n"
+    (ticket,) = ANALYZER.analyze(doc).tickets
+    assert ticket.recommendation.tier == "haiku"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a '*' template slot (GAP '.{1,60}?') is filled by emoji, punctuation or blanks alone: "
+    "'Design ‼️' in a table (or 'Design 🚀' given to the classifier) is opus via "
+    "design-architecture ('Design [architecture]'), plain 'Design' is sonnet (default); "
+    "'Rename ‼️' is haiku (boilerplate) against sonnet",
+)
+@pytest.mark.parametrize("title", ["Design ‼️", "Design ©️", "Rename ‼️"])
+def test_emoji_fills_template_slot(title: str) -> None:
+    bare = title.split()[0]
+    base = CLASSIFIER.classify(bare)
+    doc = f"| # | Ticket | Model |\n|---|---|---|\n| 1 | {title} | haiku |\n"
+    (ticket,) = ANALYZER.analyze(doc).tickets
+    assert (ticket.recommendation.tier, ticket.recommendation.rule) == (base.tier, base.rule)
+    assert CLASSIFIER.classify(title.replace("‼️", "🚀")).tier == base.tier
