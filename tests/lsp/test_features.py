@@ -319,18 +319,28 @@ async def test_close_clears_pushed_diagnostics(client: LanguageClient, tmp_path:
     assert list(client.diagnostics[uri]) == []
 
 
-async def test_quick_fix_offered_for_the_diagnostics_the_client_names(client: LanguageClient, tmp_path: Path) -> None:
+async def test_quick_fix_offered_for_the_diagnostics_the_client_names(
+    client: LanguageClient, tmp_path: Path
+) -> None:
     uri = (tmp_path / "emoji.md").as_uri()
     await open_doc(client, uri, EMOJI)
     d = next(x for x in await diagnostics(client, uri) if x.code == "TL003")
     cursor = lsp.Position(line=d.range.start.line, character=0)
     actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(text_document=tid(uri), range=lsp.Range(start=cursor, end=cursor), context=lsp.CodeActionContext(diagnostics=[d]))
+        lsp.CodeActionParams(
+            text_document=tid(uri),
+            range=lsp.Range(start=cursor, end=cursor),
+            context=lsp.CodeActionContext(diagnostics=[d]),
+        )
     )
-    assert [a.title for a in actions if a.is_preferred] == ["Set Model to opus — security/payment is always opus"]
+    assert [a.title for a in actions if a.is_preferred] == [
+        "Set Model to opus — security/payment is always opus"
+    ]
 
 
-async def test_run_on_save_keeps_the_saved_findings_until_the_next_save(client: LanguageClient, tmp_path: Path) -> None:
+async def test_run_on_save_keeps_the_saved_findings_until_the_next_save(
+    client: LanguageClient, tmp_path: Path
+) -> None:
     client.set_configuration({"run": "onSave"}, section="tierlint")
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
     await asyncio.sleep(0.3)
