@@ -360,3 +360,27 @@ async def test_run_on_save_keeps_the_saved_findings_until_the_next_save(
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=tid(uri)))
     await asyncio.sleep(0.4)
     assert sorted(d.code for d in await diagnostics(client, uri)) == ["TL001", "TL004"]
+
+
+async def test_inlay_hints_are_off_until_enabled(client: LanguageClient, tmp_path: Path) -> None:
+    uri = (tmp_path / "emoji.md").as_uri()
+    await open_doc(client, uri, EMOJI)
+    whole = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=20, character=0))
+    assert (
+        list(
+            await client.text_document_inlay_hint_async(
+                lsp.InlayHintParams(text_document=tid(uri), range=whole)
+            )
+        )
+        == []
+    )
+    client.set_configuration({"inlayHints": True}, section="tierlint")
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    await asyncio.sleep(0.3)
+    hints = await client.text_document_inlay_hint_async(
+        lsp.InlayHintParams(text_document=tid(uri), range=whole)
+    )
+    enc = encoding(client)
+    assert [(h.label, h.position.line) for h in hints] == [("→ opus", 6), ("→ haiku", 7), ("→ sonnet", 8)]
+    row = split_lines(EMOJI)[6]
+    assert hints[0].position.character == units(row[: row.index("haiku") + 5], enc)
