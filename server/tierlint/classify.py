@@ -77,10 +77,12 @@ class Classifier:
         self._memo: dict[tuple[str, str, bool], Recommendation] = {}
         self._roles: dict[str, Role | None] = {}
         self._design = next((o for o in rules.overrides if o.design_verbs), None)
+        vetoes = [x.unless for x in (*rules.rules, *rules.overrides) if x.unless is not None]
         self._index = TemplateIndex(
             [r.pattern for r in rules.rules]
             + [o.pattern for o in rules.overrides]
             + [r.pattern for r in rules.roles]
+            + vetoes
         )
         self._rule_of = {id(r.pattern): (i, r) for i, r in enumerate(rules.rules)}
 
@@ -170,6 +172,8 @@ class Classifier:
             if found is None:
                 continue
             index, rule = found
+            if rule.unless is not None and id(rule.unless) in hits:
+                continue
             score = (rule.priority, len(m), -index)
             if best is None or score > best:
                 best, chosen = score, Match(rule, m)
@@ -184,7 +188,7 @@ class Classifier:
         found = self.base_match(hits)
         if found is not None:
             tier, rule_id = found.rule.tier, found.rule.id
-            rule_text, section = found.rule.templates[0].lstrip("^ "), found.rule.section
+            rule_text, section = found.rule.display, found.rule.section
             reason = found.rule.rationale
             matched = True
         elif role is not None:
@@ -209,6 +213,8 @@ class Classifier:
         always = False
         for ov in rs.overrides:
             if id(ov.pattern) not in hits and not (implements_design and ov.design_verbs):
+                continue
+            if ov.unless is not None and id(ov.unless) in hits:
                 continue
             new = self._apply(ov, tier)
             if new != tier or ov.always:

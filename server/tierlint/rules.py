@@ -64,6 +64,8 @@ class TicketRule:
     rationale: str
     templates: tuple[str, ...]
     pattern: Matcher
+    unless: Matcher | None = None
+    display: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Override:
     rationale: str
     always: bool
     pattern: Matcher
+    unless: Matcher | None
     design_verbs: tuple[str, ...] = ()
     implement_verbs: tuple[str, ...] = ()
     min_overlap: float = 0.6
@@ -238,6 +241,13 @@ def _pattern(templates: tuple[str, ...], slots: Mapping[str, Any], where: str) -
         raise RuleError(where, str(exc)) from exc
 
 
+def _unless(entry: Mapping[str, Any], slots: Mapping[str, Any], where: str) -> Matcher | None:
+    """Templates that veto a match ("no business logic" is not business logic)."""
+    if "unless" not in entry:
+        return None
+    return _pattern(_strings(entry["unless"], f"{where}.unless"), slots, f"{where}.unless")
+
+
 def _model_pattern(name: str) -> re.Pattern[str]:
     key = "-".join(name.lower().replace("_", "-").split())
     body = "".join(r"[a-z0-9.\-]*" if ch == "*" else re.escape(ch) for ch in key)
@@ -326,6 +336,8 @@ def _compile(data: Mapping[str, Any], sources: tuple[str, ...]) -> RuleSet:
                 rationale=_req(entry, "rationale", where, str),
                 templates=templates,
                 pattern=_pattern(templates, slots, f"{where}.match"),
+                unless=_unless(entry, slots, where),
+                display=str(entry.get("pattern", templates[0])).lstrip("^ "),
             )
         )
 
@@ -371,6 +383,7 @@ def _compile(data: Mapping[str, Any], sources: tuple[str, ...]) -> RuleSet:
                 rationale=_req(entry, "rationale", where, str),
                 always=bool(entry.get("always", False)),
                 pattern=_pattern(templates, slots, f"{where}.match"),
+                unless=_unless(entry, slots, where),
                 design_verbs=tuple(entry.get("design_verbs", ())),
                 implement_verbs=tuple(entry.get("implement_verbs", ())),
                 min_overlap=float(entry.get("min_overlap", 0.6)),

@@ -10,10 +10,11 @@ import pytest
 from tierlint.classify import Classifier
 from tierlint.config import default_rules
 
-LABELS = Path(__file__).parent.parent / "fixtures" / "labels" / "tickets.tsv"
+LABELS = Path(__file__).parent.parent / "fixtures" / "labels"
 ROWS = [
-    line.split("\t")
-    for line in LABELS.read_text(encoding="utf-8").splitlines()
+    (line.split("\t") + ["", "", "", ""])[:4]
+    for path in sorted(LABELS.glob("*.tsv"))
+    for line in path.read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 ]
 

@@ -47,13 +47,20 @@ function record(name, ok, detail = '') {
   console.log(`${ok ? '✔' : '✖'} ${name}${detail ? ` — ${detail}` : ''} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return ok;
 }
-/** Runs one check; a thrown error (e.g. a timeout) fails it. */
-async function check(name, fn) {
+class Stop extends Error {}
+/**
+ * Runs one check; a thrown error (e.g. a timeout) fails it. When a `fatal` check fails, the
+ * checks after it are not run: without a workbench, an open file or diagnostics they cannot pass.
+ */
+async function check(name, fn, { fatal = false } = {}) {
   try {
     const detail = await fn();
     return record(name, true, typeof detail === 'string' ? detail : '');
   } catch (e) {
     record(name, false, String((e && e.message) || e).split('\n')[0]);
+    if (fatal) {
+      throw new Stop(name);
+    }
     return false;
   }
 }
@@ -134,7 +141,7 @@ try {
   await check('workbench loads', async () => {
     await page.goto(`${opt.url}/?folder=${encodeURIComponent(opt.folder)}`, { waitUntil: 'domcontentloaded', timeout: 60000 });
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60000 });
-  });
+  }, { fatal: true });
 
   await check(`opens ${opt.file}`, async () => {
     const tab = `.tabs-container .tab[data-resource-name="${opt.file}"]`;
@@ -159,7 +166,7 @@ try {
       }
     }
     await lineWith(opt.ticket).waitFor({ timeout: 20000 });
-  });
+  }, { fatal: true });
 
   await check('diagnostics show as squiggles', async () => {
     await page.waitForSelector(`${EDITOR} [class*="squiggly-"]`, { timeout: 60000 });
@@ -168,7 +175,7 @@ try {
     );
     facts.squiggles = kinds;
     return kinds.join(', ');
-  });
+  }, { fatal: true });
 
   await check(`Problems panel lists ${expectedCodes.join(', ')}`, async () => {
     await page.keyboard.press('Control+Shift+M');
@@ -331,10 +338,24 @@ try {
     await shot('vscode-report.png');
     return facts.reportTab;
   });
+} catch (e) {
+  if (!(e instanceof Stop)) {
+    record('driver', false, String((e && e.stack) || e));
+  }
 } finally {
   await shot('vscode-final.png').catch(() => {});
+  const notifications = await page
+    .$$eval('.notification-toast .notification-list-item-message', (els) => els.map((e) => e.innerText))
+    .catch(() => []);
+  facts.notifications = notifications.map(clean);
+  for (const n of facts.notifications) {
+    console.log(`notification: ${n}`);
+  }
   facts.consoleErrors = consoleLines.filter((l) => /^\[(error|pageerror)\]/.test(l) && !/vsda|service worker|iframe/i.test(l)).slice(-15);
   const failed = results.filter((r) => !r.ok).length;
+  if (results.some((r) => !r.ok)) {
+    console.log(`stopped after: ${results.find((r) => !r.ok).name}`);
+  }
   writeFileSync(join(opt.out, 'result.json'), JSON.stringify({ results, facts }, null, 2));
   await context.close().catch(() => {});
   if (!opt.profile) rmSync(profile, { recursive: true, force: true });

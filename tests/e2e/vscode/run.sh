@@ -105,6 +105,11 @@ finish() {
   rm -rf "$E2E_OUT/logs"
   [ -d "$RUN/data/logs" ] && cp -R "$RUN/data/logs" "$E2E_OUT/logs" 2>/dev/null || true
   [ -f "$RUN/code-server.log" ] && cp "$RUN/code-server.log" "$E2E_OUT/" || true
+  if [ $rc != 0 ]; then
+    for log in "$E2E_OUT"/logs/*/exthost1/tierlint.tierlint/tierlint.log; do
+      [ -f "$log" ] && { echo "--- last lines of the tierlint output ($log):"; tail -n 25 "$log"; }
+    done
+  fi
   if [ -n "${E2E_KEEP:-}" ]; then echo "run folder kept: $RUN"; else rm -rf "$RUN"; fi
   exit $rc
 }
