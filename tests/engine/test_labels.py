@@ -12,7 +12,7 @@ from tierlint.config import default_rules
 
 LABELS = Path(__file__).parent.parent / "fixtures" / "labels"
 ROWS = [
-    (line.split("\t") + ["", "", "", ""])[:4]
+    [*line.split("\t"), "", "", "", ""][:4]
     for path in sorted(LABELS.glob("*.tsv"))
     for line in path.read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")
