@@ -153,7 +153,7 @@ class Analyzer:
                 continue
             rows = []
             for row in table.rows:
-                cells = row.cells
+                cells = row.values
                 title = _get(cells, cols.title)
                 ident = _get(cells, cols.id)
                 if not title and not ident:
@@ -236,11 +236,11 @@ class Analyzer:
                 )
                 tickets.append(ticket)
                 values.append(value)
-            width = len(table.header.cells)
+            width = table.header.width
             symbols = {name: tier.symbol for name, tier in rules.tiers.items()}
             for t, value in zip(tickets, values):
                 row = t.row
-                if len(row.cells) != width:
+                if row.width != width:
                     # a ragged row: only TL201 speaks about it
                     diags.extend(ROW_SHAPE.check(RowContext(rules, table, cols, style, row, None, None)))
                     continue
@@ -251,7 +251,7 @@ class Analyzer:
                     diags.extend(check.check(ctx))
             ticket_lines = {t.line for t in tickets}
             for row in table.rows:
-                if row.line not in ticket_lines and len(row.cells) != width:
+                if row.line not in ticket_lines and row.width != width:
                     diags.extend(ROW_SHAPE.check(RowContext(rules, table, cols, style, row, None, None)))
             tctx = TableContext(rules, table, cols, style, tuple(tickets))
             for check in checks.TABLE:
@@ -387,15 +387,14 @@ def _row_needs_checks(t: Ticket, value, row, cols, symbols: dict[str, str], rule
     if rec.matched and value.tier != rec.tier:
         return True
     if cols.cost is not None:
-        cell = row.cells[cols.cost]
-        return cell.text.replace(" ", "") != symbols[value.tier]
+        return row.values[cols.cost].replace(" ", "") != symbols[value.tier]
     return False
 
 
-def _get(cells: tuple, index: int | None) -> str:
-    if index is None or index >= len(cells):
+def _get(values: tuple[str, ...], index: int | None) -> str:
+    if index is None or index >= len(values):
         return ""
-    return cells[index].text
+    return values[index]
 
 
 def _filter(diags: Iterable[Diagnostic], directives: list[Directive], settings: Settings) -> list[Diagnostic]:

@@ -47,8 +47,8 @@ def find_columns(table: Table, rules: RuleSet) -> Columns | None:
     """The ticket columns of `table`, or None when it is not a ticket table: it
     needs a title column and a status, owner, model or cost-tier column."""
     found: dict[str, int] = {}
-    for i, cell in enumerate(table.header.cells):
-        key = header_key(cell.text)
+    for i, text in enumerate(table.header.values):
+        key = header_key(text)
         for kind in ("id", "title", "status", "owner", "model", "cost"):
             if kind not in found and key in rules.columns.get(kind, ()):
                 found[kind] = i

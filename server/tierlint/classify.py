@@ -110,7 +110,7 @@ class Classifier:
         head = title.lstrip(_NOT_WORD)[:12].lower()
         if not head.startswith(verbs):
             return None
-        words = _SUBJECT_WORD.findall(match_text(title).lower())
+        words = _SUBJECT_WORD.findall(title.lower())
         if not words or words[0] not in verbs:
             return None
         return frozenset(w for w in words[1:] if w not in _STOP and w not in verbs)
@@ -163,8 +163,8 @@ class Classifier:
                 self._memo[key] = found
         return found
 
-    def base_match(self, hits: dict[int, str]) -> Match | None:
-        best: tuple[int, int, int] | None = None
+    def base_match(self, hits: dict[int, tuple[int, str]]) -> Match | None:
+        best: tuple[int, int, int, int] | None = None
         chosen: Match | None = None
         rule_of = self._rule_of
         for key, m in hits.items():
@@ -174,9 +174,12 @@ class Classifier:
             index, rule = found
             if rule.unless is not None and id(rule.unless) in hits:
                 continue
-            score = (rule.priority, len(m), -index)
+            # Same priority: the earlier match wins (titles lead with what the task
+            # is), then the longer one, then the rule listed first.
+            start, matched = m
+            score = (rule.priority, -start, len(matched), -index)
             if best is None or score > best:
-                best, chosen = score, Match(rule, m)
+                best, chosen = score, Match(rule, matched)
         return chosen
 
     def _classify(self, title: str, owner: str, implements_design: bool) -> Recommendation:

@@ -70,22 +70,36 @@ def table_style(table: Table, model_col: int | None, reader: ModelReader) -> Tab
     platforms: Counter[str] = Counter()
     if model_col is not None:
         for row in table.rows:
-            if model_col >= len(row.cells):
+            if model_col >= row.width:
                 continue
-            text = row.cells[model_col].text
-            value = reader.read(text)
-            if value.kind != "known":
-                continue
-            c = casing_of(value.name)
+            c, platform = _cell_style(reader, row.values[model_col])
             if c:
                 casings[c] += 1
-            if value.platform and value.platform != "tier" and reader.vocabulary(value.platform, text):
-                platforms[value.platform] += 1
-            else:
-                platforms["tier"] += 1
+            if platform:
+                platforms[platform] += 1
     casing = _majority(casings, "lower")
     platform = _majority(platforms, "tier")
     return TableStyle(casing, platform, table)
+
+
+_STYLE_MEMO: dict[tuple[int, str], tuple[str | None, str | None]] = {}
+
+
+def _cell_style(reader: ModelReader, text: str) -> tuple[str | None, str | None]:
+    """(casing, vocabulary platform) of one Model cell; memoised per text."""
+    key = (id(reader), text)
+    found = _STYLE_MEMO.get(key)
+    if found is None:
+        value = reader.read(text)
+        if value.kind != "known":
+            found = (None, None)
+        else:
+            vocab = value.platform and value.platform != "tier" and reader.vocabulary(value.platform, text)
+            found = (casing_of(value.name), value.platform if vocab else "tier")
+        if len(_STYLE_MEMO) > 10_000:
+            _STYLE_MEMO.clear()
+        _STYLE_MEMO[key] = found
+    return found
 
 
 def _majority(counts: Counter[str], default: str) -> str:
@@ -102,7 +116,7 @@ def aligned_columns(table: Table) -> frozenset[int]:
     """Columns whose cells have the same width between the pipes on every row
     (and more than one row), i.e. a column someone took care to align."""
     rows = (table.header, table.delimiter, *table.rows)
-    width = len(table.header.cells)
+    width = table.header.width
     out = set()
     for col in range(width):
         widths = {r.cells[col].inner_end - r.cells[col].inner_start for r in rows if col < len(r.cells)}

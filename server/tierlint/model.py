@@ -65,11 +65,49 @@ class Cell(NamedTuple):
         return Span(self.line, self.inner_start, self.inner_end)
 
 
-class Row(NamedTuple):
-    line: int
-    cells: tuple[Cell, ...]
-    has_leading_pipe: bool
-    has_trailing_pipe: bool
+class Row:
+    """A table row. `values` (the trimmed cell texts) are split eagerly and
+    cheaply; `cells`, with their spans, are built on first use, since most rows
+    of a big backlog never need a position."""
+
+    __slots__ = ("_cells", "_split", "has_leading_pipe", "has_trailing_pipe", "line", "text", "values")
+
+    def __init__(
+        self,
+        line: int,
+        text: str,
+        values: tuple[str, ...],
+        leading: bool,
+        trailing: bool,
+        cells: tuple[Cell, ...] | None = None,
+        split: object = None,
+    ) -> None:
+        self.line = line
+        self.text = text
+        self.values = values
+        self.has_leading_pipe = leading
+        self.has_trailing_pipe = trailing
+        self._cells = cells
+        self._split = split
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        if self._cells is None:
+            self._cells = self._split(self.text, self.line)  # type: ignore[operator]
+        return self._cells
+
+    @property
+    def width(self) -> int:
+        return len(self.values)
+
+    def __repr__(self) -> str:
+        return f"Row(line={self.line}, values={self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Row) and (self.line, self.text) == (other.line, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.line, self.text))
 
 
 class Heading(NamedTuple):

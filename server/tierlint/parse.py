@@ -55,7 +55,32 @@ class Block:
 
 
 def split_row(text: str, line: int) -> Row:
-    """Split one table row into cells with GFM rules (an escaped `\\|` stays)."""
+    """Split one table row with GFM rules (an escaped `\\|` stays in its cell).
+    The plain case is a `str.split`; cell spans are computed only when asked for."""
+    if "\\" in text:
+        cells, leading, trailing = _cells(text, line)
+        return Row(line, text, tuple(c.text for c in cells), leading, trailing, cells)
+    parts = text.split("|")
+    stripped = text.strip(_WS)
+    leading = stripped[:1] == "|"
+    trailing = len(parts) > 1 and stripped[-1:] == "|" and (len(parts) > 2 or not leading)
+    inner = parts[1 if leading else 0 : len(parts) - 1 if trailing else len(parts)]
+    if not trailing and not leading:
+        inner[-1] = inner[-1].rstrip(_WS)
+        inner[0] = inner[0].lstrip(_WS)
+    elif not trailing:
+        inner[-1] = inner[-1].rstrip(_WS)
+    elif not leading:
+        inner[0] = inner[0].lstrip(_WS)
+    values = tuple(p.strip(_WS) for p in inner)
+    return Row(line, text, values, leading, trailing, None, _cells_only)
+
+
+def _cells_only(text: str, line: int) -> tuple[Cell, ...]:
+    return _cells(text, line)[0]
+
+
+def _cells(text: str, line: int) -> tuple[tuple[Cell, ...], bool, bool]:
     if "\\" in text:
         pipes: list[int] = []
         i = text.find("|")
@@ -97,7 +122,7 @@ def split_row(text: str, line: int) -> Row:
         else:
             append(Cell("", line, start, b, start, b))
         a = b
-    return Row(line, tuple(cells), leading, trailing)
+    return tuple(cells), leading, trailing
 
 
 class _Collector:
@@ -145,7 +170,7 @@ def _build_parser() -> mistune.Markdown:
         off = col.first_line
         header = split_row(lines[head_line], head_line + off)
         delim = split_row(lines[head_line + 1], head_line + 1 + off)
-        if len(header.cells) != len(delim.cells) or not header.cells:
+        if header.width != delim.width or not header.values:
             return None
         rows = []
         n = head_line + 2

@@ -126,9 +126,14 @@ def compile_template(template: str, slots: Mapping[str, str | list[str]]) -> str
     anchored = text.startswith("^")
     if anchored:
         text = text[1:].strip()
+    ends = text.endswith("$")
+    if ends:
+        text = text[:-1].strip()
     body = _sequence(text, slots)
     if anchored:
-        return r"(?:^|\x1f)\W*" + body
+        body = r"(?:^|\x1f)\W*" + body
+    if ends:
+        body += r"\W*(?:$|\x1f)"
     return body
 
 
@@ -369,10 +374,10 @@ class TemplateIndex:
                 self._memo[w] = found
         return found
 
-    def hits(self, text: str, words: frozenset[str]) -> dict[int, str]:
-        """id(matcher) -> longest matched text, for every matcher that matches."""
+    def hits(self, text: str, words: frozenset[str]) -> dict[int, tuple[int, str]]:
+        """id(matcher) -> (start, text) of its earliest, then longest, match."""
         seen: set[int] = set()
-        out: dict[int, str] = {}
+        out: dict[int, tuple[int, str]] = {}
         todo = list(self._always)
         for w in words:
             found = self._for_word(w)
@@ -389,8 +394,8 @@ class TemplateIndex:
             hit = rx.search(text)
             if hit is not None:
                 key = id(m)
-                s = hit.group(0)
+                found = (hit.start(), hit.group(0))
                 old = out.get(key)
-                if old is None or len(s) > len(old):
-                    out[key] = s
+                if old is None or (found[0], -len(found[1])) < (old[0], -len(old[1])):
+                    out[key] = found
         return out

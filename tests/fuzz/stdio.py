@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import queue
+import select
 import subprocess
 import sys
 import threading
@@ -32,6 +33,7 @@ class RawServer:
         self.stderr = bytearray()
         self.notifications: list[dict[str, Any]] = []
         self.next_id = 1000
+        self._stop = threading.Event()
         self._reader = threading.Thread(target=self._read_stdout, daemon=True)
         self._reader.start()
         self._errs = threading.Thread(target=self._read_stderr, daemon=True)
@@ -40,31 +42,45 @@ class RawServer:
     # -- reading ----------------------------------------------------------------
 
     def _read_stdout(self) -> None:
-        out = self.proc.stdout
-        assert out is not None
+        """Frames from the server's stdout, read with select() so that the
+        test can stop reading (and close the pipe) at any time."""
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        buf = b""
         try:
-            while True:
-                length = None
-                while True:
-                    line = out.readline()
-                    if not line:
-                        return
-                    line = line.strip()
-                    if not line:
-                        break
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value.strip())
-                if length is None:
+            while not self._stop.is_set():
+                ready, _, _ = select.select([fd], [], [], 0.05)
+                if not ready:
                     continue
-                body = out.read(length)
-                if len(body) < length:
+                chunk = os.read(fd, 65536)
+                if not chunk:
                     return
-                self.messages.put(json.loads(body))
+                buf += chunk
+                while True:
+                    head, sep, rest = buf.partition(b"\r\n\r\n")
+                    if not sep:
+                        break
+                    length = None
+                    for line in head.split(b"\r\n"):
+                        name, _, value = line.partition(b":")
+                        if name.strip().lower() == b"content-length":
+                            length = int(value.strip())
+                    if length is None or len(rest) < length:
+                        break
+                    self.messages.put(json.loads(rest[:length]))
+                    buf = rest[length:]
         except (OSError, ValueError):
             return
         finally:
             self.messages.put(None)
+
+    def stop_reading(self) -> None:
+        """The client stops reading and closes its end of the server's stdout
+        (the server's next write fails with a broken pipe)."""
+        self._stop.set()
+        self._reader.join(5)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
 
     def _read_stderr(self) -> None:
         err = self.proc.stderr
@@ -126,6 +142,35 @@ class RawServer:
             if msg.get("id") == rid:
                 return msg
 
+    def probe_after(self, message: dict[str, Any], grace: float = 0.3, timeout: float = TIMEOUT) -> Any:
+        """Send `message` (a request), then a valid request; once the valid one
+        is answered (the server handles messages in order) and `grace` has
+        passed, return the response to `message`, or None if it got none."""
+        self.send(message)
+        rid = self.request_id()
+        self.send({"jsonrpc": "2.0", "id": rid, "method": "textDocument/diagnostic",
+                   "params": {"textDocument": {"uri": "file:///probe.md"}}})  # fmt: skip
+        deadline = time.monotonic() + timeout
+        found = None
+        probe_seen_at = None
+        while True:
+            now = time.monotonic()
+            if probe_seen_at is not None and now - probe_seen_at >= grace:
+                return found
+            if now >= deadline:
+                raise TimeoutError("the valid request after the bad one was not answered")
+            try:
+                msg = self.messages.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if msg is None:
+                self.messages.put(None)
+                raise ServerGone(f"server closed its output (exit code {self.proc.poll()})")
+            if msg.get("id") == message.get("id") and "method" not in msg:
+                found = msg
+            elif msg.get("id") == rid and "method" not in msg:
+                probe_seen_at = time.monotonic()
+
     def request(self, method: str, params: Any = None, timeout: float = TIMEOUT) -> dict[str, Any]:
         rid = self.request_id()
         msg: dict[str, Any] = {"jsonrpc": "2.0", "id": rid, "method": method}
@@ -172,9 +217,11 @@ class RawServer:
             self.kill()
 
     def kill(self) -> None:
+        self._stop.set()
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(5)
+        self._reader.join(5)
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             with contextlib.suppress(OSError, ValueError):
                 if stream is not None:

@@ -13,7 +13,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-LONG_FACTOR = 40
+LONG_FACTOR = int(os.environ.get("TIERLINT_HYPOTHESIS_FACTOR", "20"))
 PROFILE = os.environ.get("TIERLINT_HYPOTHESIS", "ci").strip().lower() or "ci"
 
 _COMMON = dict(

@@ -108,7 +108,9 @@ def table_soup(draw, surrogates: bool = True) -> str:
     delim = st.builds(
         lambda lead, parts, trail: lead + "|".join(parts) + trail,
         st.sampled_from(["", "|", " |", "  |"]),
-        st.lists(st.sampled_from(["---", ":--", "--:", ":-:", " --- ", "-", " :---: "]), min_size=1, max_size=5),
+        st.lists(
+            st.sampled_from(["---", ":--", "--:", ":-:", " --- ", "-", " :---: "]), min_size=1, max_size=5
+        ),
         st.sampled_from(["", "|", "| "]),
     )
     line = st.one_of(
@@ -305,7 +307,9 @@ def backlogs(draw, max_sprints: int = 3) -> Backlog:
         table, model_col, cost_col, ncols = draw(_table(s))
         start = len(lines)
         lines += table
-        bl.tables.append(TableInfo(start, list(range(start + 2, start + len(table))), model_col, cost_col, ncols))
+        bl.tables.append(
+            TableInfo(start, list(range(start + 2, start + len(table))), model_col, cost_col, ncols)
+        )
         if draw(st.booleans()):
             lines.append("")
             h, so, o = (draw(st.integers(0, 6)) for _ in range(3))

@@ -4,6 +4,7 @@ the line count, and fix-all is idempotent and leaves nothing fixable."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from hypothesis import example, given, note, settings
@@ -31,7 +32,7 @@ def independent_apply(text: str, edits: list[Edit]) -> str:
         by_line[e.span.line].append(e)
     for n, group in by_line.items():
         group.sort(key=lambda e: (e.span.start, e.span.end))
-        for a, b in zip(group, group[1:]):
+        for a, b in itertools.pairwise(group):
             assert a.span.end <= b.span.start, f"overlapping edits in one fix: {a} {b}"
         s = lines[n]
         for e in reversed(group):
@@ -159,7 +160,9 @@ def check_fix_all(text: str, analysis: Analysis) -> str:
         assert n in allowed, f"fix-all changed line {n} that holds no fixable cell: {old!r} -> {cur!r}"
         lo = min(a for a, _ in allowed[n])
         hi = max(b for _, b in allowed[n])
-        assert confined(old, cur, lo, hi), f"line {n}: changed outside the fixable cells [{lo},{hi}): {old!r} -> {cur!r}"
+        assert confined(old, cur, lo, hi), (
+            f"line {n}: changed outside the fixable cells [{lo},{hi}): {old!r} -> {cur!r}"
+        )
     assert fixable(final) == [], [(d.code, d.span) for d in fixable(final)]
     assert fixable(ANALYZER.analyze(new)) == []
     again, count2, _ = fix_all(ANALYZER, new)

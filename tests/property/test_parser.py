@@ -172,10 +172,12 @@ def fenced_documents(draw, allow_known_bug: bool = False) -> tuple[str, list[tup
         top_level = container == ""
         inner = list(TICKETS[: draw(st.integers(2, len(TICKETS)))])
         if draw(st.booleans()) and (allow_known_bug or top_level):
-            inner.insert(0, draw(st.sampled_from(["# Sprint 1", "## Sprint 2 (3 tickets)", "### Notes", "#"])))
+            inner.insert(
+                0, draw(st.sampled_from(["# Sprint 1", "## Sprint 2 (3 tickets)", "### Notes", "#"]))
+            )
         if draw(st.booleans()) and (allow_known_bug or top_level):
             inner.append("Distribution: 3 haiku (100%)")
-        if draw(st.booleans()):
+        if draw(st.booleans()) and (allow_known_bug or top_level):
             inner.insert(0, "```" if marker[0] == "~" else "~~~")  # the other marker: content
         cont = " " * len(container) if container in ("- ", "1. ", "* ") else container
         start = len(lines)
@@ -198,7 +200,9 @@ def check_fenced(text: str, fenced: list[tuple[int, int]], real: list[int]) -> N
     analysis = ANALYZER.analyze(text)
     inside = [t.line for t in analysis.tickets if any(a <= t.line <= b for a, b in fenced)]
     assert inside == [], f"tickets inside fenced code at lines {inside}"
-    bad = [(d.code, d.span.line) for d in analysis.diagnostics if any(a <= d.span.line <= b for a, b in fenced)]
+    bad = [
+        (d.code, d.span.line) for d in analysis.diagnostics if any(a <= d.span.line <= b for a, b in fenced)
+    ]
     assert bad == [], f"diagnostics inside fenced code: {bad}"
     assert {t.line for t in analysis.tickets} >= set(real), "the real table outside the fences was lost"
 
@@ -221,9 +225,10 @@ LIST_FENCE_WITH_HEADING = (
 
 @pytest.mark.xfail(
     strict=True,
-    reason="split_sections cuts a section at an ATX-heading-like line inside a fenced code block "
-    "nested in a list item (or inside an HTML <pre> block), so the table after it is parsed as a "
-    "top-level ticket table",
+    reason="analyze.split_sections tracks fences and headings without knowing about containers: it "
+    "cuts a section at a '#' line inside a fenced block nested in a list item (or inside an HTML "
+    "<pre> block), and takes a '~~~' line inside a list item's ``` fence for a top-level fence "
+    "(which a later '~~~' then closes); the table after the cut is parsed as a top-level ticket table",
 )
 @pytest.mark.parametrize(
     "text",
@@ -232,8 +237,10 @@ LIST_FENCE_WITH_HEADING = (
         "1. ```\n   ## Sprint 1\n   | # | Ticket | Model |\n   |---|---|---|\n"
         "   | 1.1 | Create users table migration | opus |\n   ```\n",
         "<pre>\n# x\n| # | Ticket | Model |\n|---|---|---|\n| 1.1 | Create users table migration | opus |\n</pre>\n",
+        "- ```\n  ~~~\n  ```\n\n```\n~~~\n# S\n| # | Ticket | Model |\n|---|---|---|\n"
+        "| 1.1 | Create users table migration | opus |\n```\n",
     ],
-    ids=["bullet-list", "ordered-list", "html-pre"],
+    ids=["bullet-list", "ordered-list", "html-pre", "fence-marker-inside-list-fence"],
 )
 def test_heading_inside_list_item_fence(text: str) -> None:
     analysis = ANALYZER.analyze(text)

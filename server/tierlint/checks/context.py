@@ -22,7 +22,7 @@ class RowContext:
     model: ModelValue | None
 
     def cell(self, index: int | None) -> Cell | None:
-        if index is None or index >= len(self.row.cells):
+        if index is None or index >= self.row.width:
             return None
         return self.row.cells[index]
 

@@ -12,8 +12,8 @@ CODE = "TL201"
 
 
 def check(ctx: RowContext) -> Iterator[Diagnostic]:
-    want = len(ctx.table.header.cells)
-    have = len(ctx.row.cells)
+    want = ctx.table.header.width
+    have = ctx.row.width
     if have == want:
         return
     cells = ctx.row.cells
