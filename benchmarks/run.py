@@ -769,6 +769,10 @@ def snapshot() -> Path:
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
     shutil.copytree(ROOT / "rules", dest / "rules")
+    # Byte-compile the copy, as an installed package is: with
+    # PYTHONDONTWRITEBYTECODE set, every start would otherwise compile tierlint
+    # from source while pygls, lsprotocol and mistune load their .pyc files.
+    subprocess.run([PY, "-m", "compileall", "-q", str(dest / "server")], check=True)
     path = str(dest / "server")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (path, os.environ.get("PYTHONPATH")) if p)
     sys.path.insert(0, path)
@@ -862,6 +866,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     if not args.no_snapshot:
         snapshot()
+    elif os.environ.get("PYTHONDONTWRITEBYTECODE") and not any(
+        (ROOT / "server" / "tierlint").glob("__pycache__")
+    ):
+        log(
+            "note: PYTHONDONTWRITEBYTECODE is set and server/tierlint has no .pyc files: every start compiles it"
+        )
     engine_before = engine()
     log(f"tierlint benchmarks ({plan.label}): inputs")
     paths = files_for(plan, log)

@@ -364,7 +364,7 @@ class Analyzer:
         if m:
             declared = int(m.group(1))
             text = (text[: m.start()] + text[m.end() :]).strip()
-        text = _STATUS_SUFFIX.sub("", text).strip()
+        text = _STATUS_SUFFIX.sub("", strip_comments(text)).strip()
         if is_sprint:
             sm = self._sprint_re.match(text)
             if sm:
@@ -387,7 +387,7 @@ def _row_needs_checks(t: Ticket, value, row, cols, symbols: dict[str, str], rule
     if rec.matched and value.tier != rec.tier:
         return True
     if cols.cost is not None:
-        return row.values[cols.cost].replace(" ", "") != symbols[value.tier]
+        return strip_comments(row.values[cols.cost]).replace(" ", "") != symbols[value.tier]
     return False
 
 
@@ -449,12 +449,17 @@ class _Suppressions:
             self.ranges.append((start, 1 << 30, frozenset({c})))
 
     def hides(self, code: str, line: int) -> bool:
-        if "*" in self.file or code in self.file:
+        if _names(self.file, code):
             return True
         at = self.lines.get(line)
-        if at and ("*" in at or code in at):
+        if at and _names(at, code):
             return True
-        return any(a <= line <= b and ("*" in c or code in c) for a, b, c in self.ranges)
+        return any(a <= line <= b and _names(c, code) for a, b, c in self.ranges)
+
+
+def _names(codes: set[str] | frozenset[str], code: str) -> bool:
+    """A directive names a code exactly, by prefix (TL1) or as ALL / no codes."""
+    return any(c == "*" or c == "ALL" or code.startswith(c) for c in codes)
 
 
 def fixable(analysis: Analysis) -> list[Diagnostic]:

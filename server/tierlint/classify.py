@@ -220,7 +220,10 @@ class Classifier:
             if ov.unless is not None and id(ov.unless) in hits:
                 continue
             new = self._apply(ov, tier)
-            if new != tier or ov.always:
+            # A floor, cap or set that holds the tier where it is still decides it
+            # (and is what a mismatch is reported against); a step up or down
+            # that cannot move is not worth mentioning.
+            if new != tier or ov.effect in ("set", "floor", "cap"):
                 mods.append(Modifier(ov.id, ov.rationale, new, ov.section))
             tier = new
             matched = True

@@ -76,7 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="run the language server (stdio by default)")
     s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
-    s.add_argument("--stdio", action="store_true", help="use stdin/stdout (the default; accepted for clients that pass it)")
+    s.add_argument(
+        "--stdio",
+        action="store_true",
+        help="use stdin/stdout (the default; accepted for clients that pass it)",
+    )
     return p
 
 
@@ -167,6 +171,8 @@ def cmd_check(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
     select = _codes(args.select, "--select")
     ignore = _codes(args.ignore, "--ignore")
     runner = Runner(args.config)
+    if args.stdin_filename and args.paths == ["."]:
+        args.paths = ["-"]  # a name for stdin implies reading stdin
     files, missing = _collect(args.paths, runner)
     err.extend(missing)
     results: list[FileResult] = []
@@ -247,7 +253,8 @@ def cmd_check(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
 def _diff(name: str, before: str, after: str) -> str:
     a = before.splitlines(keepends=True)
     b = after.splitlines(keepends=True)
-    return "".join(difflib.unified_diff(a, b, fromfile=f"a/{name}", tofile=f"b/{name}"))
+    old, new = (name, name) if Path(name).is_absolute() else (f"a/{name}", f"b/{name}")
+    return "".join(difflib.unified_diff(a, b, fromfile=old, tofile=new))
 
 
 def cmd_report(args: argparse.Namespace, out: list[str], err: list[str]) -> int:

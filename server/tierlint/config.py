@@ -17,7 +17,7 @@ from typing import Any
 
 from .analyze import Settings
 from .codes import CODES, is_selector
-from .rules import RuleError, RuleSet, build, default_rules_dir, load_documents
+from .rules import RuleError, RuleSet, build, default_rules_dir, load_documents, validate_document
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -195,31 +195,70 @@ def _from_mapping(doc: Mapping[str, Any], path: Path, text: str, prefix: str) ->
             raise fail("rules", f"rule file not found: {rel}")
         try:
             rtext = p.read_text(encoding="utf-8")
-            extra_docs.append((str(p), tomllib.loads(rtext)))
+            rdoc = tomllib.loads(rtext)
         except (OSError, UnicodeDecodeError) as exc:
             raise fail("rules", f"cannot read rule file {rel}: {exc}") from exc
         except tomllib.TOMLDecodeError as exc:
-            raise fail("rules", f"invalid TOML in {rel}: {exc}") from exc
+            m = re.search(r"line (\d+)", str(exc))
+            raise ConfigError(str(p), int(m.group(1)) if m else None, "", f"invalid TOML: {exc}") from exc
+        _validate(rdoc, p, rtext, "")
+        extra_docs.append((str(p), rdoc))
         files.append(p)
     inline = {k: v for k, v in doc.items() if k in RULE_SECTIONS}
     if inline:
+        _validate(inline, path, text, prefix)
         extra_docs.append((str(path), inline))
     rules = default_rules()
     if extra_docs:
         try:
             rules = build([*_default_docs(), *extra_docs])
         except RuleError as exc:
-            key = exc.where.split(":")[-1].strip()
+            owner, otext, oprefix = _owner_of(exc.where, extra_docs, path, text, prefix)
             raise ConfigError(
-                str(path),
-                _locate(text, key.split("'")[-2] if "'" in key else key.split(".")[-1]),
-                prefix + key,
-                exc.message,
+                str(owner), _locate_where(otext, exc.where), oprefix + exc.where, exc.message
             ) from exc
-        except (TypeError, AttributeError, ValueError) as exc:
-            raise ConfigError(str(path), None, prefix.rstrip("."), f"invalid rule definition: {exc}") from exc
     settings = Settings(select, ignore, severity)
     return Config(path, settings, rules, tuple(exclude), tuple(files), base, dict(doc))
+
+
+def _validate(doc: Mapping[str, Any], path: Path, text: str, prefix: str) -> None:
+    try:
+        validate_document(doc)
+    except RuleError as exc:
+        raise ConfigError(str(path), _locate_where(text, exc.where), prefix + exc.where, exc.message) from exc
+
+
+def _locate_where(text: str, where: str) -> int | None:
+    """The line of `where` ("rule 'x'.tier", "targets.opus_max") in a TOML text."""
+    m = re.match(r"^\w+ '([^']*)'(?:\.(\w+))?$", where)
+    if m:
+        ident, key = m.group(1), m.group(2)
+        found = re.search(rf"""^\s*(?:id|name|state)\s*=\s*["']{re.escape(ident)}["']""", text, re.MULTILINE)
+        if found:
+            if key:
+                after = re.search(rf"^\s*{re.escape(key)}\s*=", text[found.start() :], re.MULTILINE)
+                if after:
+                    return text.count("\n", 0, found.start() + after.start()) + 1
+            return text.count("\n", 0, found.start()) + 1
+    return _locate(text, where.split(".")[-1])
+
+
+def _owner_of(
+    where: str, docs: list[tuple[str, Mapping[str, Any]]], path: Path, text: str, prefix: str
+) -> tuple[Path, str, str]:
+    """Which extra rule document an error after merging comes from."""
+    m = re.match(r"^\w+ '([^']*)'", where)
+    ident = m.group(1) if m else None
+    for name, doc in reversed(docs):
+        if ident and ident in repr(doc):
+            p = Path(name)
+            if p == path:
+                return path, text, prefix
+            try:
+                return p, p.read_text(encoding="utf-8"), ""
+            except OSError:
+                break
+    return path, text, prefix
 
 
 def _suggest(key: str, known: tuple[str, ...]) -> str:

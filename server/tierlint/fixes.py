@@ -8,6 +8,7 @@ text fits.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -125,9 +126,36 @@ def aligned_columns(table: Table) -> frozenset[int]:
     return frozenset(out)
 
 
-def set_cell(cell: Cell, new: str, aligned: bool) -> Edit:
-    """Replace the cell's text with `new`, keeping its padding."""
+_COMMENT = re.compile(r"(<!--.*?-->)", re.DOTALL)
+_CORE = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)
+
+
+def keep_decorations(raw: str, new: str) -> str:
+    """`new` in place of the value in `raw`, keeping what decorates it: HTML
+    comments (suppressions, notes), emphasis, backticks, a leading emoji.
+    `**haiku** <!-- on purpose -->` -> `**sonnet** <!-- on purpose -->`."""
+    parts = _COMMENT.split(raw)
+    for i, part in enumerate(parts):
+        if i % 2 or not part.strip():
+            continue
+        m = _CORE.search(part)
+        if m is None:
+            lead = len(part) - len(part.lstrip())
+            tail = len(part.rstrip())
+            parts[i] = part[:lead] + new + part[tail:]
+        else:
+            parts[i] = part[: m.start()] + new + part[m.end() :]
+        return "".join(parts)
+    # only comments: put the value first
+    return new + " " + raw
+
+
+def set_cell(cell: Cell, new: str, aligned: bool, raw: str | None = None) -> Edit:
+    """Replace the cell's value with `new`, keeping its padding and, when the
+    cell's `raw` text is given, whatever decorates the value."""
     span, inner = cell.span, cell.inner
+    if raw is not None and cell.text and (raw != cell.text or not raw.isalnum()):
+        new = keep_decorations(raw, new)
     if not cell.text:
         width = inner.end - inner.start
         text = " " + new + " "

@@ -32,7 +32,7 @@ _INTERRUPT = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|>)")
 _ATX_TRIM = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 DIRECTIVE = re.compile(
     r"<!--\s*tierlint-(disable-next-line|disable-line|disable-file|disable|enable)"
-    r"((?:[\s,]+TL\d{3})*)\s*-->",
+    r"((?:[\s,]+(?:TL\d{0,3}|ALL))*)\s*-->",
     re.IGNORECASE,
 )
 
@@ -263,6 +263,6 @@ def _directives(lines: list[str], first_line: int, fences: list[tuple[int, int]]
         if any(a <= n <= b for a, b in fences):
             continue
         for m in DIRECTIVE.finditer(text):
-            codes = frozenset(c.upper() for c in re.findall(r"TL\d{3}", m.group(2), re.IGNORECASE))
+            codes = frozenset(c.upper() for c in re.findall(r"TL\d{0,3}|ALL", m.group(2), re.IGNORECASE))
             found.append(Directive(n + first_line, m.group(1).lower(), codes))
     return tuple(found)

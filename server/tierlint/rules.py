@@ -157,12 +157,12 @@ def load_documents(directory: Path) -> list[tuple[str, dict[str, Any]]]:
 _LIST_KEYS = {"tier": "name", "rule": "id", "role": "id", "override": "id", "status": "state"}
 
 
-def merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+def merge(base: dict[str, Any], extra: Mapping[str, Any], top: bool = True) -> dict[str, Any]:
     """Merge a rule document into the accumulated one: list entries with the same
     id replace the shipped entry, new ones are added; tables merge key by key."""
     out = dict(base)
     for key, value in extra.items():
-        if key in _LIST_KEYS and isinstance(value, list):
+        if top and key in _LIST_KEYS and isinstance(value, list):
             ident = _LIST_KEYS[key]
             current = list(out.get(key, []))
             for item in value:
@@ -180,7 +180,7 @@ def merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
                 plats[pid] = {**plats.get(pid, {}), **pdef}
             out[key] = plats
         elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = merge(dict(out[key]), value)
+            out[key] = merge(dict(out[key]), value, top=False)
         else:
             out[key] = value
     return out
@@ -190,6 +190,7 @@ def build(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> RuleSet:
     data: dict[str, Any] = {}
     sources = []
     for name, doc in docs:
+        validate_document(doc)
         data = merge(data, doc)
         sources.append(name)
     return _compile(data, tuple(sources))
@@ -381,7 +382,7 @@ def _compile(data: Mapping[str, Any], sources: tuple[str, ...]) -> RuleSet:
                 section=entry.get("section", "When to Override"),
                 title=entry.get("title", oid),
                 rationale=_req(entry, "rationale", where, str),
-                always=bool(entry.get("always", False)),
+                always=entry.get("always", False) is True,
                 pattern=_pattern(templates, slots, f"{where}.match"),
                 unless=_unless(entry, slots, where),
                 design_verbs=tuple(entry.get("design_verbs", ())),
@@ -412,3 +413,145 @@ def _compile(data: Mapping[str, Any], sources: tuple[str, ...]) -> RuleSet:
         sprint_words=tuple(w.lower() for w in data.get("sprint_heading", {}).get("words", ["sprint"])),
         sources=sources,
     )
+
+
+# -- checking a rule document before it is merged -----------------------------
+
+_ENTRY_KEYS = {
+    "tier": {
+        "name",
+        "order",
+        "cost",
+        "symbol",
+        "label",
+        "share_target",
+        "when_to_use",
+        "best_for",
+        "strengths",
+        "weaknesses",
+    },
+    "status": {"state", "emoji", "words", "disabled"},
+    "rule": {"id", "tier", "priority", "section", "rationale", "match", "unless", "pattern", "disabled"},
+    "role": {"id", "title", "names", "default", "upgrade", "trigger", "match", "disabled"},
+    "override": {
+        "id",
+        "effect",
+        "tier",
+        "order",
+        "section",
+        "title",
+        "rationale",
+        "always",
+        "match",
+        "unless",
+        "design_verbs",
+        "implement_verbs",
+        "min_overlap",
+        "disabled",
+    },
+}
+_TABLE_KEYS = {
+    "columns": {"id", "title", "status", "owner", "model", "cost", "depends", "points"},
+    "placeholders": {"values"},
+    "targets": {"haiku", "sonnet", "opus", "opus_max", "opus_min_tickets"},
+    "same_model": {"min_tickets"},
+    "batching": {"min_tickets", "rules"},
+    "sprint_heading": {"words"},
+}
+_SECTIONS = {*_ENTRY_KEYS, *_TABLE_KEYS, "platform", "slots"}
+
+
+def _check_type(where: str, value: Any, kind: str) -> None:
+    ok = {
+        "str": isinstance(value, str),
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "share": isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1,
+        "count": isinstance(value, int) and not isinstance(value, bool) and value >= 1,
+        "strings": isinstance(value, list) and all(isinstance(v, str) for v in value),
+    }[kind]
+    if not ok:
+        expected = {
+            "str": "a string",
+            "bool": "true or false",
+            "int": "an integer",
+            "share": "a number from 0 to 1",
+            "count": "a whole number of at least 1",
+            "strings": "a list of strings",
+        }[kind]
+        raise RuleError(where, f"expected {expected}, got {value!r}")
+
+
+_TYPES = {
+    ("rule", "priority"): "int",
+    ("rule", "match"): "strings",
+    ("rule", "unless"): "strings",
+    ("rule", "tier"): "str",
+    ("rule", "disabled"): "bool",
+    ("override", "always"): "bool",
+    ("override", "order"): "int",
+    ("override", "match"): "strings",
+    ("override", "unless"): "strings",
+    ("override", "min_overlap"): "share",
+    ("override", "design_verbs"): "strings",
+    ("override", "implement_verbs"): "strings",
+    ("override", "disabled"): "bool",
+    ("role", "names"): "strings",
+    ("role", "match"): "strings",
+    ("role", "disabled"): "bool",
+    ("tier", "order"): "int",
+    ("tier", "cost"): "count",
+    ("tier", "share_target"): "share",
+    ("status", "emoji"): "strings",
+    ("status", "words"): "strings",
+    ("targets", "haiku"): "share",
+    ("targets", "sonnet"): "share",
+    ("targets", "opus"): "share",
+    ("targets", "opus_max"): "share",
+    ("targets", "opus_min_tickets"): "count",
+    ("same_model", "min_tickets"): "count",
+    ("batching", "min_tickets"): "count",
+    ("batching", "rules"): "strings",
+    ("sprint_heading", "words"): "strings",
+    ("placeholders", "values"): "strings",
+}
+
+
+def validate_document(doc: Mapping[str, Any]) -> None:
+    """Unknown sections and keys, and values of the wrong type, are errors
+    (a misspelt key must never be silently ignored)."""
+    for section, value in doc.items():
+        if section not in _SECTIONS:
+            raise RuleError(section, f"unknown rule-set section '{section}'")
+        if section in _ENTRY_KEYS:
+            if not isinstance(value, list) or not all(isinstance(e, Mapping) for e in value):
+                raise RuleError(section, f"expected a list of tables ([[{section}]]), got {value!r}")
+            for i, entry in enumerate(value):
+                name = entry.get("id") or entry.get("name") or entry.get("state") or i
+                where = f"{section} '{name}'" if not isinstance(name, int) else f"{section}[{name}]"
+                for key, item in entry.items():
+                    if key not in _ENTRY_KEYS[section]:
+                        raise RuleError(f"{where}.{key}", f"unknown key '{key}' in [[{section}]]")
+                    kind = _TYPES.get((section, key))
+                    if kind:
+                        _check_type(f"{where}.{key}", item, kind)
+        elif section in _TABLE_KEYS:
+            if not isinstance(value, Mapping):
+                raise RuleError(section, f"expected a table, got {value!r}")
+            for key, item in value.items():
+                if key not in _TABLE_KEYS[section]:
+                    raise RuleError(f"{section}.{key}", f"unknown key '{key}' in [{section}]")
+                kind = _TYPES.get((section, key)) or ("strings" if section == "columns" else None)
+                if kind:
+                    _check_type(f"{section}.{key}", item, kind)
+        elif section == "platform":
+            if not isinstance(value, Mapping):
+                raise RuleError(section, "expected a table of platforms")
+            for pid, pdef in value.items():
+                if not isinstance(pdef, Mapping):
+                    raise RuleError(f"platform.{pid}", "expected a table")
+                for key in pdef:
+                    if key not in {"title", "write", "names"}:
+                        raise RuleError(f"platform.{pid}.{key}", f"unknown key '{key}' in [platform.{pid}]")
+        elif section == "slots" and not isinstance(value, Mapping):
+            raise RuleError(section, "expected a table of slot = template(s)")

@@ -78,7 +78,9 @@ def encode(source: Source, text: str) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, keeping the file's permissions."""
+    """Write via a temporary file and rename, keeping the file's permissions. A
+    symlink stays a symlink: its target is what gets rewritten."""
+    path = Path(os.path.realpath(path))
     directory = path.parent
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)

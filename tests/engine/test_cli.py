@@ -236,6 +236,40 @@ def test_config_errors_name_file_line_and_key(backlog: Path, config: str, messag
     assert "Traceback" not in r.stderr
 
 
+def test_error_in_a_listed_rule_file_names_that_file(backlog: Path) -> None:
+    (backlog.parent / "tierlint.toml").write_text("rules = ['team.toml']\n", encoding="utf-8")
+    (backlog.parent / "team.toml").write_text(
+        "[[rule]]\nid = 'y'\ntier = 'haiku'\npriority = 1\nrationale = 'r'\nmatchh = ['x']\n",
+        encoding="utf-8",
+    )
+    r = run("check", "backlog.md", cwd=backlog.parent)
+    assert r.returncode == 2
+    assert r.stderr.strip().endswith("team.toml:6: rule 'y'.matchh: unknown key 'matchh' in [[rule]]")
+
+
+def test_columns_section_can_extend_synonyms(tmp_path: Path) -> None:
+    (tmp_path / "tierlint.toml").write_text("[columns]\nstatus = ['state', 'stage']\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text(
+        "| # | Ticket | Stage | Model |\n|---|---|---|---|\n| 1 | Create users table migration | done | opus |\n",
+        encoding="utf-8",
+    )
+    r = run("check", "--format", "json", "b.md", cwd=tmp_path)
+    assert json.loads(r.stdout)["files"][0]["sprints"][0]["tickets"][0]["status"] == "done"
+
+
+def test_fix_through_a_symlink_rewrites_the_target(tmp_path: Path) -> None:
+    (tmp_path / "real.md").write_text(TABLE, encoding="utf-8")
+    os.symlink("real.md", tmp_path / "link.md")
+    assert run("check", "--fix", "link.md", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "link.md").is_symlink()
+    assert (tmp_path / "real.md").read_text(encoding="utf-8") == TABLE.replace("opus", "haiku")
+
+
+def test_stdin_filename_alone_reads_stdin(tmp_path: Path) -> None:
+    r = run("check", "--stdin-filename", "x.md", cwd=tmp_path, stdin=TABLE.encode())
+    assert r.stdout.startswith("x.md:3:38: TL004")
+
+
 def test_nearest_config_wins(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.tierlint]\nignore = ['TL004']\n", encoding="utf-8")
     sub = tmp_path / "team"

@@ -89,6 +89,20 @@ class RawServer:
             for chunk in iter(lambda: err.read1(4096), b""):
                 self.stderr.extend(chunk)
 
+    def settle_stderr(self, quiet: float = 0.08, limit: float = 3.0) -> int:
+        """Wait until stderr has not grown for `quiet` seconds; its length."""
+        deadline = time.monotonic() + limit
+        size = len(self.stderr)
+        still_since = time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if len(self.stderr) != size:
+                size = len(self.stderr)
+                still_since = time.monotonic()
+            elif time.monotonic() - still_since >= quiet:
+                break
+        return size
+
     def stderr_text(self) -> str:
         return self.stderr.decode("utf-8", "replace")
 

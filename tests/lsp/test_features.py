@@ -384,3 +384,23 @@ async def test_inlay_hints_are_off_until_enabled(client: LanguageClient, tmp_pat
     assert [(h.label, h.position.line) for h in hints] == [("→ opus", 6), ("→ haiku", 7), ("→ sonnet", 8)]
     row = split_lines(EMOJI)[6]
     assert hints[0].position.character == units(row[: row.index("haiku") + 5], enc)
+
+
+async def test_disable_for_this_line_keeps_the_table_a_table(client: LanguageClient, tmp_path: Path) -> None:
+    text = "## Sprint 1: X\n\n| # | Ticket | Status |\n|---|---|---|\n| 1 | Implement ReportService | todo |\n| 2 | Create users table migration |\n"
+    uri = (tmp_path / "t.md").as_uri()
+    await open_doc(client, uri, text)
+    items = await diagnostics(client, uri)
+    assert sorted(d.code for d in items) == ["TL005", "TL201"]
+    for d in items:
+        actions = await client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=tid(uri), range=d.range, context=lsp.CodeActionContext(diagnostics=[d])
+            )
+        )
+        (disable,) = [a for a in actions if a.title == f"Disable {d.code} for this line"]
+        changed = apply(text, edits_of(disable.edit, uri), encoding(client))
+        analysis = Analyzer(default_rules()).analyze(changed)
+        assert len(analysis.tickets) == 2
+        assert d.code not in [x.code for x in analysis.diagnostics]
+        assert changed.count("|") == text.count("|")

@@ -79,7 +79,7 @@ def hostile_text(draw, surrogates: bool = True, max_pieces: int = 60) -> str:
         # A huge line. Pipe-heavy ones stay a few thousand pipes long: parsing
         # is quadratic in them (see test_long_pipe_line_is_linear, xfail).
         unit = draw(st.sampled_from(["a", "😀", "e\u0301", "認", "|", "| x "]))
-        top = 4_000 if "|" in unit else 100_000
+        top = 2_500 if "|" in unit else 100_000
         text += unit * draw(st.integers(1_000, top))
     return text
 

@@ -91,7 +91,7 @@ def no_leading_bom(text: str) -> bool:
     return not text.startswith("\ufeff")
 
 
-@settings(max_examples=examples(150))
+@settings(max_examples=examples(80))
 @given(hostile_text())
 @example("")
 @example("\x00|\x00\n|-|\n|\x00|")
@@ -113,7 +113,7 @@ def test_any_text_parses_and_analyses(text: str) -> None:
     assert len(split_lines(new)) == len(lines)
 
 
-@settings(max_examples=examples(200))
+@settings(max_examples=examples(120))
 @given(table_soup())
 def test_table_cells_lie_on_cell_boundaries(text: str) -> None:
     assume(no_leading_bom(text))

@@ -16,10 +16,22 @@ def reason(rec: Recommendation) -> str:
     return rec.reason
 
 
+def model_text(ctx: RowContext, tier: str) -> str:
+    """How this table writes `tier` (its casing and platform vocabulary)."""
+    return ctx.style.write(ctx.rules, tier)
+
+
 def model_fix(ctx: RowContext, cell: Cell, tier: str) -> Edit:
     assert ctx.columns.model is not None
-    text = ctx.style.write(ctx.rules, tier)
-    return set_cell(cell, text, ctx.columns.model in ctx.style.aligned)
+    raw = ctx.row.text[cell.start : cell.end]
+    return set_cell(cell, model_text(ctx, tier), ctx.columns.model in ctx.style.aligned, raw)
+
+
+def set_title(ctx: RowContext, tier: str, reason: str, verb: str = "Set") -> str:
+    """'Set Model to opus — why'; names the written model when it is not the tier."""
+    written = model_text(ctx, tier)
+    shown = tier if written.lower() == tier else f"{written} ({tier})"
+    return f"{verb} Model to {shown} — {reason}" if reason else f"{verb} Model to {shown}"
 
 
 def pct(n: int, total: int) -> str:

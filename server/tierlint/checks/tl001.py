@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Diagnostic, Fix
-from .common import model_fix, severity
+from .common import model_fix, set_title, severity
 from .context import RowContext
 
 CODE = "TL001"
@@ -21,5 +21,5 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
     rec = t.recommendation
     what = "empty" if value.kind == "empty" else f"a placeholder ('{value.name}')"
     message = f"Model cell is {what}; recommended: {rec.tier} ({rec.reason})"
-    fix = Fix(f"Set Model to {rec.tier} — {rec.reason}", (model_fix(ctx, cell, rec.tier),))
+    fix = Fix(set_title(ctx, rec.tier, rec.reason), (model_fix(ctx, cell, rec.tier),))
     yield Diagnostic(CODE, severity(CODE), message, cell.span, fix, t.line)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..model import Diagnostic, Fix
 from ..rules import TIERS
-from .common import model_fix, severity
+from .common import model_fix, set_title, severity
 from .context import RowContext
 
 CODE = "TL002"
@@ -25,5 +25,5 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
     fix = None
     if guess:
         message += f"; did you mean '{guess[0]}'?"
-        fix = Fix(f"Change Model to {guess[0]}", (model_fix(ctx, cell, guess[0]),))
+        fix = Fix(set_title(ctx, guess[0], "", "Change"), (model_fix(ctx, cell, guess[0]),))
     yield Diagnostic(CODE, severity(CODE), message, cell.span, fix, t.line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Diagnostic, Fix, Severity
-from .common import model_fix, severity
+from .common import model_fix, set_title, severity
 from .context import RowContext
 
 CODE = "TL003"
@@ -24,5 +24,5 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
         return
     level = Severity.ERROR if rec.always else severity(CODE)
     message = f"Under-tiered: '{value.name}' is {value.tier}, but this ticket needs {rec.tier}: {rec.reason}"
-    fix = Fix(f"Set Model to {rec.tier} — {rec.reason}", (model_fix(ctx, cell, rec.tier),))
+    fix = Fix(set_title(ctx, rec.tier, rec.reason), (model_fix(ctx, cell, rec.tier),))
     yield Diagnostic(CODE, level, message, cell.span, fix, t.line)

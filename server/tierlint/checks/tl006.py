@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..cells import strip_comments
 from ..fixes import set_cell
 from ..model import Diagnostic, Fix
 from .common import severity
@@ -20,12 +21,13 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
     if cell is None:
         return
     want = ctx.rules.tiers[value.tier].symbol
-    have = cell.text.replace(" ", "")
+    have = strip_comments(cell.text).replace(" ", "")
     if have == want:
         return
-    shown = f"'{cell.text}'" if cell.text else "empty"
+    shown = f"'{strip_comments(cell.text)}'" if have else "empty"
     message = f"Cost Tier is {shown} but the Model is {value.tier} ({want})"
-    edit = set_cell(cell, want, ctx.columns.cost in ctx.style.aligned)
+    raw = ctx.row.text[cell.start : cell.end]
+    edit = set_cell(cell, want, ctx.columns.cost in ctx.style.aligned, raw)
     yield Diagnostic(
         CODE, severity(CODE), message, cell.span, Fix(f"Set Cost Tier to {want}", (edit,)), t.line
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..model import Diagnostic, Edit, Span
+from ..parse import split_row
 from .convert import to_lsp
 from .edits import fix_all_edits, workspace_edit
 from .lookup import index
@@ -145,11 +146,18 @@ def _fill_sprint(analysis, line: int) -> list[Diagnostic]:  # type: ignore[no-un
 
 
 def _disable_edit(doc: Document, d: Diagnostic) -> Edit:
+    """Insert `<!-- tierlint-disable-line CODE -->`. On a table row it goes inside
+    a cell (after the reported cell's text, or the last cell's): after the
+    closing pipe it would become a cell of its own."""
     comment = f"<!-- tierlint-disable-line {d.code} -->"
     line = doc.line(d.span.line)
-    if d.ticket_line is not None and "|" in line:
-        # inside the reported cell: a comment after the row's last pipe would be a new cell
-        pos = d.span.end
-        return Edit(Span(d.span.line, pos, pos), f" {comment}")
+    if "|" in line:
+        row = split_row(line, d.span.line)
+        cells = [
+            c for c in row.cells if c.inner_start <= d.span.start < c.inner_end or c.start == d.span.start
+        ]
+        cell = cells[0] if cells else row.cells[-1]
+        pos = cell.end if cell.text else cell.inner_start + 1
+        return Edit(Span(d.span.line, pos, pos), f" {comment}" if cell.text else f"{comment} ")
     end = len(line.rstrip())
     return Edit(Span(d.span.line, end, end), f" {comment}")

@@ -134,7 +134,7 @@ def create_server() -> TierlintServer:
         problems: list[str] = []
         state.editor = EditorSettings.parse(params.initialization_options, problems)
         for p in problems:
-            ls.log_info(f"setting ignored: {p}")
+            ls.show_once(f"setting:{p}", f"tierlint: invalid setting {p}; using the default.")
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: TierlintServer, params: lsp.InitializedParams) -> None:
@@ -183,6 +183,8 @@ def create_server() -> TierlintServer:
         if isinstance(settings, dict) and settings.get("tierlint") is not None:
             problems: list[str] = []
             ls.state.editor = EditorSettings.parse(settings, problems)
+            for p in problems:
+                ls.show_once(f"setting:{p}", f"tierlint: invalid setting {p}; using the default.")
         else:
             await _pull_settings(ls)
         _changed(ls)

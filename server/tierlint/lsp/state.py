@@ -85,10 +85,10 @@ class EditorSettings:
         elif run is not None:
             problems.append("tierlint.run: expected 'onType' or 'onSave'")
         size = raw.get("maxFileSize")
-        if isinstance(size, int) and not isinstance(size, bool) and size > 0:
-            out = replace(out, max_file_size=size)
+        if isinstance(size, int) and not isinstance(size, bool) and size >= 0:
+            out = replace(out, max_file_size=size or 1 << 62)  # 0 means no limit
         elif size is not None:
-            problems.append("tierlint.maxFileSize: expected a positive number of bytes")
+            problems.append("tierlint.maxFileSize: expected a number of bytes (0 for no limit)")
         return out
 
 
