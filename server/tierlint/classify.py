@@ -2,8 +2,9 @@
 precedence; docs/precedence.md describes the same order for users:
 
 1. Base: the ticket rule (rules/tickets.toml) with the highest priority whose
-   template matches the ticket text; ties go to the longest match, then to the
-   rule listed first.
+   template matches the ticket text (and no `unless` template vetoes it); ties
+   go to the match that starts earliest (titles lead with what the task is),
+   then to the longest match, then to the rule listed first.
 2. With no matching rule: the owner role's default, else the global default
    (sonnet). Such a recommendation only fills empty cells; it is never reported
    as a mismatch.
