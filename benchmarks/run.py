@@ -1,8 +1,10 @@
 """tierlint benchmarks: `make bench` (or `python benchmarks/run.py`).
 
 Contenders run in rounds, in a rotating order, so that a noisy machine slows
-them all alike; every figure is a median over rounds and every target is a
-ratio of two medians from the same run.
+them all alike; every figure is a median over rounds and every target is the
+median of per-round ratios of contenders run back to back in the same run.
+The engine (server/tierlint + rules/) is copied and byte-compiled first, so a
+run measures one version even if the working tree changes meanwhile.
 
   processes   python -c pass, the plain-Python floor (read + split lines and
               cells), mistune's stock parse with the table plugin, `tierlint
@@ -16,7 +18,9 @@ ratio of two medians from the same run.
 
 Options: --quick (fewer rounds), --smoke (one round on the 100-ticket case, for
 CI), --write-docs (regenerate docs/performance.md), --profile (cProfile the
-analysis), --strict (exit 1 when a target fails).
+analysis and the server's main thread), --strict (exit 1 when a target fails),
+--render RESULTS_JSON (report an earlier run again), --no-snapshot.
+Results go to benchmarks/out/results.json (git-ignored).
 """
 
 from __future__ import annotations
@@ -716,6 +720,11 @@ single-threaded, is judged on CPU time). Processes are timed
 from spawn to exit. Server latencies are timed by a minimal JSON-RPC client
 (`benchmarks/lsp_client.py`) from the moment a message is written to the
 moment the response is read; the client declares pull diagnostics and UTF-16.
+"Cold" in-process analysis is a fresh `Analyzer` in a warmed-up process (rules
+built, module-level memos filled), so the process figures are the ones to
+compare with other tools. A child's peak RSS is only known when it exceeds the
+runner's own (the child starts as a copy of it); "< N MB" is that bound. The
+server's peak RSS is its VmHWM just before shutdown.
 Inputs come from `benchmarks/generate.py` (seed {SEED}):
 
 | File | Tickets | Bytes | Lines |
@@ -736,7 +745,7 @@ Inputs come from `benchmarks/generate.py` (seed {SEED}):
 ```sh
 make bench          # full run, prints the tables, writes benchmarks/out/results.json
 make bench-quick    # fewer rounds
-make bench-docs     # full run, then rewrites this file
+make bench-docs     # full run with profiles, then rewrites this file
 make bench-profile  # adds a cProfile of the analysis to the output
 .venv/bin/python benchmarks/run.py --smoke   # one round on 100 tickets (CI)
 .venv/bin/python benchmarks/generate.py --tickets 10000 --seed 1 -o backlog.md
@@ -840,6 +849,26 @@ def machine() -> dict[str, Any]:
     }
 
 
+def report(res: dict[str, Any], plan: Plan, args: argparse.Namespace) -> None:
+    command = res["command"]
+    m = res["machine"]
+    print(
+        f"\ntierlint benchmarks ({plan.label}, {res['seconds']} s): {m['nproc']} CPUs, Python {m['python']}"
+    )
+    print(f"command: {command}")
+    print(f"engine: {engine_s(res['engine'])}\n")
+    print(tables(res, plan))
+    print("\nTargets:")
+    for t in res["targets"]:
+        print(f"  {t['status']:4}  {t['target']}: {t['detail']}")
+    if res.get("server_profile") or res["inproc"].get("profile_cold"):
+        print()
+        print(profile_md(res, plan))
+    if args.write_docs:
+        write_docs(res, plan)
+        print(f"wrote {rel(DOCS)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description="tierlint benchmarks", formatter_class=argparse.RawDescriptionHelpFormatter
@@ -855,9 +884,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--no-snapshot", action="store_true", help="measure the working tree in place (no copy of the engine)"
     )
+    ap.add_argument(
+        "--render",
+        metavar="RESULTS_JSON",
+        help="print (and with --write-docs, write) the report of an earlier run",
+    )
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     args = ap.parse_args(argv)
     plan = make_plan(args)
+    if args.render:
+        res = json.loads(Path(args.render).read_text(encoding="utf-8"))
+        plan = Plan(**res["plan"])
+        res["targets"] = evaluate(res, plan)
+        report(res, plan, args)
+        return 0
 
     def log(msg: str) -> None:
         if not args.quiet:
@@ -1008,23 +1048,8 @@ def main(argv: list[str] | None = None) -> int:
 
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
-    m = res["machine"]
-    print(
-        f"\ntierlint benchmarks ({plan.label}, {res['seconds']} s): {m['nproc']} CPUs, Python {m['python']}"
-    )
-    print(f"command: {command}")
-    print(f"engine: {engine_s(res['engine'])}\n")
-    print(tables(res, plan))
-    print("\nTargets:")
-    for t in res["targets"]:
-        print(f"  {t['status']:4}  {t['target']}: {t['detail']}")
-    if args.profile:
-        print()
-        print(profile_md(res, plan))
-    print(f"\nwrote {rel(OUT / 'results.json')}")
-    if args.write_docs:
-        write_docs(res, plan)
-        print(f"wrote {rel(DOCS)}")
+    report(res, plan, args)
+    print(f"wrote {rel(OUT / 'results.json')}")
     if args.strict and any(t["status"] == "FAIL" for t in res["targets"]):
         return 1
     return 0

@@ -12,7 +12,7 @@ bench-quick: $(STAMP)
 	$(PY) benchmarks/run.py --quick $(BENCH_ARGS)
 
 bench-docs: $(STAMP)
-	$(PY) benchmarks/run.py --write-docs $(BENCH_ARGS)
+	$(PY) benchmarks/run.py --profile --write-docs $(BENCH_ARGS)
 
 bench-profile: $(STAMP)
 	$(PY) benchmarks/run.py --profile $(BENCH_ARGS)

@@ -162,7 +162,10 @@ TITLES = [
 ]
 OWNERS = ["Backend", "Frontend", "DB", "DevOps", "QA", "Backend Lead", "", "PM", "🤖 Agent"]
 STATUSES = ["✅ Done", "🔄 In Progress", "🔲 Todo", "Blocked", "", "👀 Review", "done"]
-MODELS = ["haiku", "Sonnet", "OPUS", "gpt-4", "claude-3-opus", "", "TBD", "haku", "sonet", "opsu", "-"]
+MODELS = [
+    "haiku", "Sonnet", "OPUS", "gpt-4", "claude-3-opus", "", "TBD", "haku", "sonet", "opsu", "-",
+    "**opus**", "`haiku`", "sonnet <!-- why -->", "<!-- later -->", "opus 🔥",
+]  # fmt: skip
 COSTS = ["$", "$$", "$$$", "", "💰", "$ $"]
 EMOJI_DECOR = ["", "", "🔐 ", "🚀 ", "✅ ", "👩‍💻 ", "認証 ", "e\u0301 "]
 

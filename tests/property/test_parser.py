@@ -162,6 +162,7 @@ def fenced_documents(draw, allow_known_bug: bool = False) -> tuple[str, list[tup
     lines = ["# Backlog", "", "## Sprint 9: Real", "", *OUTSIDE, ""]
     real = [lines.index(OUTSIDE[2])]
     fenced: list[tuple[int, int]] = []
+    nested_seen = False
     for _ in range(draw(st.integers(1, 3))):
         marker = draw(st.sampled_from(["```", "~~~", "````", "~~~~~"]))
         info = draw(st.sampled_from(["", "md", "markdown", " text", "{.md}"]))
@@ -170,14 +171,18 @@ def fenced_documents(draw, allow_known_bug: bool = False) -> tuple[str, list[tup
         # unindented fence is sure to be top-level. Headings and Distribution
         # lines inside nested fences hit known bugs (the two xfail tests below).
         top_level = container == ""
+        # once a nested fence is in the document, the section splitter may be
+        # off for the rest of it (same known bug), so nothing risky after it
+        safe = top_level and not nested_seen
+        nested_seen = nested_seen or not top_level
         inner = list(TICKETS[: draw(st.integers(2, len(TICKETS)))])
-        if draw(st.booleans()) and (allow_known_bug or top_level):
+        if draw(st.booleans()) and (allow_known_bug or safe):
             inner.insert(
                 0, draw(st.sampled_from(["# Sprint 1", "## Sprint 2 (3 tickets)", "### Notes", "#"]))
             )
-        if draw(st.booleans()) and (allow_known_bug or top_level):
+        if draw(st.booleans()) and (allow_known_bug or safe):
             inner.append("Distribution: 3 haiku (100%)")
-        if draw(st.booleans()) and (allow_known_bug or top_level):
+        if draw(st.booleans()) and (allow_known_bug or safe):
             inner.insert(0, "```" if marker[0] == "~" else "~~~")  # the other marker: content
         cont = " " * len(container) if container in ("- ", "1. ", "* ") else container
         start = len(lines)
@@ -227,8 +232,8 @@ LIST_FENCE_WITH_HEADING = (
     strict=True,
     reason="analyze.split_sections tracks fences and headings without knowing about containers: it "
     "cuts a section at a '#' line inside a fenced block nested in a list item (or inside an HTML "
-    "<pre> block), and takes a '~~~' line inside a list item's ``` fence for a top-level fence "
-    "(which a later '~~~' then closes); the table after the cut is parsed as a top-level ticket table",
+    "<pre> block), and takes a fence line inside a list item's fence (even its indented closing "
+    "fence) for a top-level fence, which a later fence line then closes; the table after the cut is parsed as a top-level ticket table",
 )
 @pytest.mark.parametrize(
     "text",
@@ -239,8 +244,10 @@ LIST_FENCE_WITH_HEADING = (
         "<pre>\n# x\n| # | Ticket | Model |\n|---|---|---|\n| 1.1 | Create users table migration | opus |\n</pre>\n",
         "- ```\n  ~~~\n  ```\n\n```\n~~~\n# S\n| # | Ticket | Model |\n|---|---|---|\n"
         "| 1.1 | Create users table migration | opus |\n```\n",
+        "- ```\n  x\n  ```\n\n~~~\n```\n# S\n| # | Ticket | Model |\n|---|---|---|\n"
+        "| 1.1 | Create users table migration | opus |\n~~~\n",
     ],
-    ids=["bullet-list", "ordered-list", "html-pre", "fence-marker-inside-list-fence"],
+    ids=["bullet-list", "ordered-list", "html-pre", "fence-marker-inside-list-fence", "after-list-fence"],
 )
 def test_heading_inside_list_item_fence(text: str) -> None:
     analysis = ANALYZER.analyze(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from lsprotocol import types as lsp
@@ -58,30 +59,50 @@ def fix_data(lines: Sequence[str], fix: Fix, encoding: str) -> dict[str, object]
 
 
 class DiagnosticConverter:
-    """Converts engine diagnostics, reusing the protocol object of every engine
-    diagnostic it has seen before (unchanged sections keep their objects)."""
+    """Converts engine diagnostics to LSP JSON, reusing the JSON of every
+    diagnostic seen in the previous round (equal value, same encoding): after an
+    edit only the diagnostics that changed are converted again."""
 
     def __init__(self) -> None:
-        self._memo: dict[int, tuple[Diagnostic, str, lsp.Diagnostic]] = {}
+        self._memo: dict[tuple[Diagnostic, str], str] = {}
 
-    def convert(
-        self, doc_lines: Sequence[str], diags: Sequence[Diagnostic], encoding: str
-    ) -> list[lsp.Diagnostic]:
+    def convert_json(self, doc_lines: Sequence[str], diags: Sequence[Diagnostic], encoding: str) -> list[str]:
         out = []
         memo = {}
         old = self._memo
         for d in diags:
-            key = id(d)
-            hit = old.get(key)
-            if hit is not None and hit[0] is d and hit[1] == encoding:
-                out.append(hit[2])
-                memo[key] = hit
-                continue
-            item = to_lsp(doc_lines, d, encoding)
-            memo[key] = (d, encoding, item)
+            key = (d, encoding)
+            item = old.get(key)
+            if item is None:
+                item = json.dumps(plain(doc_lines, d, encoding))
+            memo[key] = item
             out.append(item)
         self._memo = memo
         return out
+
+
+def _pos(p: lsp.Position) -> dict[str, int]:
+    return {"line": p.line, "character": p.character}
+
+
+def plain(lines: Sequence[str], d: Diagnostic, encoding: str) -> dict[str, object]:
+    """The LSP Diagnostic of `d` as JSON-ready data (the same as `to_lsp`)."""
+    code = CODES.get(d.code)
+    rng = span_range(lines, d.span, encoding)
+    data: dict[str, object] = {"code": d.code}
+    if d.fix is not None and d.fix.edits:
+        data["fix"] = fix_data(lines, d.fix, encoding)
+    out: dict[str, object] = {
+        "range": {"start": _pos(rng.start), "end": _pos(rng.end)},
+        "message": d.message,
+        "severity": int(_SEVERITY[d.severity]),
+        "code": d.code,
+    }
+    if code:
+        out["codeDescription"] = {"href": code.url}
+    out["source"] = SOURCE
+    out["data"] = data
+    return out
 
 
 def to_lsp(lines: Sequence[str], d: Diagnostic, encoding: str) -> lsp.Diagnostic:

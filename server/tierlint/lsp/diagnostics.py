@@ -5,12 +5,14 @@ document version and are dropped when a newer version has arrived."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
 from ..lines import split_lines
 from .convert import DiagnosticConverter
+from .rawjson import RawJSON
 
 if TYPE_CHECKING:
     from .server import TierlintServer
@@ -38,13 +40,15 @@ def register(server: TierlintServer) -> None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
         if result_id is not None and params.previous_result_id == result_id:
             return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        return lsp.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+        rid = f', "resultId": {json.dumps(result_id)}' if result_id is not None else ""
+        return RawJSON(f'{{"kind": "full"{rid}, "items": [{", ".join(items)}]}}')  # type: ignore[return-value]
 
 
 _converters: dict[str, DiagnosticConverter] = {}
 
 
-async def items_for(ls: TierlintServer, uri: str) -> tuple[list[lsp.Diagnostic], str | None]:
+async def items_for(ls: TierlintServer, uri: str) -> tuple[list[str], str | None]:
+    """The document's diagnostics as LSP JSON strings, and a result id."""
     state = ls.state
     doc = state.documents.get(uri)
     if doc is None:
@@ -58,7 +62,7 @@ async def items_for(ls: TierlintServer, uri: str) -> tuple[list[lsp.Diagnostic],
         saved = await loop.run_in_executor(
             state.executor, state.analyse_now, uri, doc.saved_text, doc.saved_version
         )
-        items = DiagnosticConverter().convert(
+        items = DiagnosticConverter().convert_json(
             split_lines(saved.text), saved.analysis.diagnostics, state.encoding
         )
         return items, f"saved:{saved.version}:{len(saved.text)}"
@@ -67,7 +71,7 @@ async def items_for(ls: TierlintServer, uri: str) -> tuple[list[lsp.Diagnostic],
         return [], None
     conv = _converters.setdefault(uri, DiagnosticConverter())
     lines = doc.lines if doc.text is cached.text else split_lines(cached.text)
-    items = conv.convert(lines, cached.analysis.diagnostics, state.encoding)
+    items = conv.convert_json(lines, cached.analysis.diagnostics, state.encoding)
     return items, f"{cached.version}:{id(cached)}"
 
 
@@ -94,9 +98,8 @@ async def _push(ls: TierlintServer, uri: str, delay: float) -> None:
         doc = ls.state.documents.get(uri)
         if doc is None or doc.version != version:
             return  # superseded: the newer version has its own push queued
-        ls.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
-        )
+        params = f'{{"uri": {json.dumps(uri)}, "version": {json.dumps(version)}, "diagnostics": [{", ".join(items)}]}}'
+        ls.protocol.notify(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, RawJSON(params))
     except asyncio.CancelledError:
         pass
     except Exception as exc:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import traceback
 from collections.abc import Generator
 from typing import Any
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -31,6 +33,7 @@ from . import (
 )
 from .documents import Document
 from .positions import normalize
+from .rawjson import message_body
 from .state import EditorSettings, State
 
 log = logging.getLogger("tierlint")
@@ -39,9 +42,26 @@ CONFIG_GLOBS = ("**/tierlint.toml", "**/.tierlint.toml", "**/pyproject.toml")
 
 class TierlintProtocol(LanguageServerProtocol):
     """Keeps documents in tierlint's own store (its own line model) instead of
-    pygls's workspace, and never lets a bad notification stop the others."""
+    pygls's workspace, and writes pre-serialised answers (rawjson.py) as they are."""
 
     _server: TierlintServer
+
+    def _send_data(self, data: Any) -> None:
+        body = message_body(data)
+        if body is None:
+            super()._send_data(data)
+            return
+        if self.writer is None:
+            return
+        try:
+            header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            res = self.writer.write((header + body).encode(self.CHARSET))
+            if inspect.isawaitable(res):
+                asyncio.ensure_future(res)
+        except BrokenPipeError:
+            raise
+        except Exception as error:  # the transport is gone or broken
+            self._server._report_server_error(error, JsonRpcInternalError)
 
     @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: lsp.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
