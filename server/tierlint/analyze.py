@@ -51,15 +51,37 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)
 
     def enabled(self, code: str) -> bool:
+        return self._decisions()[code][0] if code in CODES else self._enabled(code)
+
+    def _enabled(self, code: str) -> bool:
         if self.severity.get(code, "").lower() == "off":
             return False
         return matches(code, self.select) and not matches(code, self.ignore)
 
+    def _decisions(self) -> dict[str, tuple[bool, Severity | None]]:
+        """Each code's on/off and severity, worked out once per Settings."""
+        found = _DECISIONS.get(id(self))
+        if found is None or found[0] is not self:
+            table = {}
+            for code in CODES:
+                value = self.severity.get(code)
+                level = Severity.parse(value) if value and value.lower() != "off" else None
+                table[code] = (self._enabled(code), level)
+            if len(_DECISIONS) > 64:
+                _DECISIONS.clear()
+            found = _DECISIONS[id(self)] = (self, table)
+        return found[1]
+
     def level(self, code: str, default: Severity) -> Severity:
+        if code in CODES:
+            return self._decisions()[code][1] or default
         value = self.severity.get(code)
         if value and value.lower() != "off":
             return Severity.parse(value)
         return default
+
+
+_DECISIONS: dict[int, tuple[Settings, dict[str, tuple[bool, Severity | None]]]] = {}
 
 
 def split_sections(lines: list[str]) -> list[tuple[int, int]]:
@@ -116,6 +138,7 @@ class _Section:
     implements: list[tuple[int, frozenset[str]]]
     summaries: list[SummaryLine]
     result: tuple[tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...]] | None = None
+    designs_key: object = None
 
 
 class Analyzer:
@@ -199,9 +222,12 @@ class Analyzer:
         return out
 
     def _analyse_section(
-        self, section: _Section, designs: dict[str, list[frozenset[str]]]
+        self, section: _Section, designs: dict[str, list[frozenset[str]]], designs_key: object
     ) -> tuple[tuple[TableInfo, ...], tuple[Diagnostic, ...]]:
+        if section.result is not None and section.designs_key == designs_key:
+            return section.result[1], section.result[2]  # same design tickets as last time
         flags = tuple(self.classifier.implements_design(s, designs) for _, s in section.implements)
+        section.designs_key = designs_key
         if section.result is not None and section.result[0] == flags:
             return section.result[1], section.result[2]
         infos = []
@@ -271,14 +297,16 @@ class Analyzer:
             lines[0] = lines[0][1:]
         ranges = split_sections(lines)
         sections = [self._section(lines, a, b) for a, b in ranges]
-        designs = self.classifier.design_index([d for s in sections for d in s.designs])
+        all_designs = [d for s in sections for d in s.designs]
+        designs_key = tuple(all_designs)
+        designs = self.classifier.design_index(all_designs) if all_designs else {}
         headings: list[Heading] = []
         directives: list[Directive] = []
         infos: list[TableInfo] = []
         summaries: list[SummaryLine] = []
         diags: list[Diagnostic] = []
         for s in sections:
-            t_infos, t_diags = self._analyse_section(s, designs)
+            t_infos, t_diags = self._analyse_section(s, designs, designs_key)
             headings.extend(s.block.headings)
             directives.extend(s.block.directives)
             infos.extend(t_infos)
@@ -325,11 +353,13 @@ class Analyzer:
             h = owner_heading[key]
             is_sprint = sprint_of[key]
             sid, name, declared = self._name(h, is_sprint)
-            dist = Distribution()
+            h_, s_, o_, u_ = 0, 0, 0, 0
             cost = 0
             for t in tables:
-                dist = dist + t.distribution
+                d = t.distribution
+                h_, s_, o_, u_ = h_ + d.haiku, s_ + d.sonnet, o_ + d.opus, u_ + d.unassigned
                 cost += t.cost
+            dist = Distribution(h_, s_, o_, u_)
             out.append(Sprint(sid, name, h, is_sprint, tuple(tables), dist, cost, declared))
         out.sort(key=lambda s: s.line)
         return out

@@ -22,7 +22,7 @@ class TableStyle:
     """How a table writes its Model cells: letter case, platform vocabulary, and
     (worked out only when a fix needs it) which columns are aligned."""
 
-    __slots__ = ("_aligned", "casing", "platform", "table")
+    __slots__ = ("_aligned", "_columns", "casing", "platform", "table")
 
     def __init__(
         self, casing: str, platform: str, table: Table | None = None, aligned: frozenset[int] | None = None
@@ -31,6 +31,16 @@ class TableStyle:
         self.platform = platform
         self.table = table
         self._aligned = aligned
+        self._columns: dict[int, bool] = {}
+
+    def is_aligned(self, col: int) -> bool:
+        """Whether one column is aligned (cheaper than `aligned` for all)."""
+        if self._aligned is not None:
+            return col in self._aligned
+        found = self._columns.get(col)
+        if found is None:
+            found = self._columns[col] = self.table is not None and col in aligned_columns(self.table, (col,))
+        return found
 
     @property
     def aligned(self) -> frozenset[int]:
@@ -113,17 +123,25 @@ def _majority(counts: Counter[str], default: str) -> str:
     return next(k for k, v in counts.most_common() if v == best)
 
 
-def aligned_columns(table: Table) -> frozenset[int]:
+def aligned_columns(table: Table, only: tuple[int, ...] | None = None) -> frozenset[int]:
     """Columns whose cells have the same width between the pipes on every row
-    (and more than one row), i.e. a column someone took care to align."""
+    (and more than one row), i.e. a column someone took care to align. Worked
+    out from the pipe positions, without building the cells."""
     rows = (table.header, table.delimiter, *table.rows)
+    if len(rows) <= 2:
+        return frozenset()
     width = table.header.width
-    out = set()
-    for col in range(width):
-        widths = {r.cells[col].inner_end - r.cells[col].inner_start for r in rows if col < len(r.cells)}
-        if len(widths) == 1 and len(rows) > 2:
-            out.add(col)
-    return frozenset(out)
+    wanted = [c for c in (only if only is not None else range(width)) if c < width]
+    seen: dict[int, set[int]] = {c: set() for c in wanted}
+    for r in rows:
+        if "\\" in r.text or not (r.has_leading_pipe and r.has_trailing_pipe):
+            widths = [c.inner_end - c.inner_start for c in r.cells]
+        else:
+            widths = [len(p) for p in r.text.split("|")[1:-1]]
+        for col in wanted:
+            if col < len(widths):
+                seen[col].add(widths[col])
+    return frozenset(col for col in wanted if len(seen[col]) == 1)
 
 
 _COMMENT = re.compile(r"(<!--.*?-->)", re.DOTALL)

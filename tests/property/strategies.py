@@ -250,6 +250,8 @@ def _table(draw, sprint: int) -> tuple[list[str], int | None, int | None, int]:
         cells = [value[c] for c in cols]
         if draw(st.integers(0, 14)) == 0 and len(cells) > 2:
             cells = cells[: draw(st.integers(2, len(cells) - 1))]  # a short (ragged) row
+        elif draw(st.integers(0, 19)) == 0:
+            cells = [*cells, "extra"]  # a long (ragged) row
         rows.append(cells)
 
     layout = draw(st.sampled_from(["compact", "tight", "aligned", "random"]))
@@ -265,8 +267,9 @@ def _table(draw, sprint: int) -> tuple[list[str], int | None, int | None, int]:
             elif layout == "compact":
                 parts.append(f" {c} ")
             elif layout == "aligned":
-                width = max(len(header[k]), 3, *(len(r[k]) for r in rows if k < len(r)))
-                parts.append(" " + (c if is_delim else _align(c, width, aligns[k])) + " ")
+                head = len(header[k]) if k < len(header) else 0
+                width = max(head, 3, *(len(r[k]) for r in rows if k < len(r)))
+                parts.append(" " + (c if is_delim else _align(c, width, aligns[k % len(aligns)])) + " ")
             else:
                 # a tab before the first cell of a pipe-less row would indent it into code
                 a = draw(st.text(alphabet=" \t" if (lead or k) else " ", max_size=3))

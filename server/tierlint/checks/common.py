@@ -24,7 +24,7 @@ def model_text(ctx: RowContext, tier: str) -> str:
 def model_fix(ctx: RowContext, cell: Cell, tier: str) -> Edit:
     assert ctx.columns.model is not None
     raw = ctx.row.text[cell.start : cell.end]
-    return set_cell(cell, model_text(ctx, tier), ctx.columns.model in ctx.style.aligned, raw)
+    return set_cell(cell, model_text(ctx, tier), ctx.style.is_aligned(ctx.columns.model), raw)
 
 
 def set_title(ctx: RowContext, tier: str, reason: str, verb: str = "Set") -> str:

@@ -27,7 +27,7 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
     shown = f"'{strip_comments(cell.text)}'" if have else "empty"
     message = f"Cost Tier is {shown} but the Model is {value.tier} ({want})"
     raw = ctx.row.text[cell.start : cell.end]
-    edit = set_cell(cell, want, ctx.columns.cost in ctx.style.aligned, raw)
+    edit = set_cell(cell, want, ctx.style.is_aligned(ctx.columns.cost), raw)
     yield Diagnostic(
         CODE, severity(CODE), message, cell.span, Fix(f"Set Cost Tier to {want}", (edit,)), t.line
     )

@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..model import Diagnostic, Edit, Span
-from ..parse import split_row
 from .convert import to_lsp
 from .edits import fix_all_edits, workspace_edit
 from .lookup import index
 from .positions import from_client
 
 if TYPE_CHECKING:
+    from ..model import Diagnostic, Edit
     from .documents import Document
     from .server import TierlintServer
 
@@ -149,6 +148,9 @@ def _disable_edit(doc: Document, d: Diagnostic) -> Edit:
     """Insert `<!-- tierlint-disable-line CODE -->`. On a table row it goes inside
     a cell (after the reported cell's text, or the last cell's): after the
     closing pipe it would become a cell of its own."""
+    from ..model import Edit, Span
+    from ..parse import split_row
+
     comment = f"<!-- tierlint-disable-line {d.code} -->"
     line = doc.line(d.span.line)
     if "|" in line:

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..report import summary_line
-from ..stats import Stats, recommended
 from .convert import position
 
 if TYPE_CHECKING:
@@ -28,6 +26,9 @@ def register(server: TierlintServer) -> None:
 
 
 async def _lenses(ls: TierlintServer, uri: str) -> list[lsp.CodeLens]:
+    from ..report import summary_line
+    from ..stats import Stats, recommended
+
     state = ls.state
     if not state.editor.code_lens:
         return []
@@ -38,14 +39,16 @@ async def _lenses(ls: TierlintServer, uri: str) -> list[lsp.CodeLens]:
     if cached is None:
         return []
     rules = cached.config.rules
+    from bisect import bisect_right
+
     fixes_by_table: dict[int, int] = {}
     tables = [(info.table.first_line, info.table.last_line) for info in cached.analysis.tables]
+    firsts = [a for a, _ in tables]
     for d in cached.analysis.diagnostics:
         if d.code in TIER_CODES and d.fix is not None:
-            for first, last in tables:
-                if first <= d.span.line <= last:
-                    fixes_by_table[first] = fixes_by_table.get(first, 0) + 1
-                    break
+            i = bisect_right(firsts, d.span.line) - 1
+            if i >= 0 and tables[i][0] <= d.span.line <= tables[i][1]:
+                fixes_by_table[tables[i][0]] = fixes_by_table.get(tables[i][0], 0) + 1
     lines = doc.lines
     out = []
     for sprint in cached.analysis.sprints:

@@ -9,10 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
-from .. import __version__, report
-from ..analyze import fix_all
-from ..fixes import apply_edits, minimal_edits
-from ..stats import total_stats
 from .edits import workspace_edit
 
 if TYPE_CHECKING:
@@ -38,6 +34,9 @@ def _uri(args: tuple[Any, ...]) -> str | None:
 def register(server: TierlintServer) -> None:
     @server.command(FIX_ALL)
     async def fix_all_command(ls, *args: Any) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+        from ..analyze import fix_all
+        from ..fixes import minimal_edits
+
         try:
             doc = ls.state.documents.get(_uri(args) or "")
             if doc is None:
@@ -63,6 +62,8 @@ def register(server: TierlintServer) -> None:
 
     @server.command(FIX_TIERS)
     async def fix_tiers(ls, *args: Any) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+        from ..fixes import apply_edits, minimal_edits
+
         try:
             doc = ls.state.documents.get(_uri(args) or "")
             if doc is None:
@@ -95,6 +96,8 @@ def register(server: TierlintServer) -> None:
 
     @server.command(REPORT)
     async def report_command(ls, *args: Any) -> str | None:  # type: ignore[no-untyped-def]
+        from .. import report
+
         try:
             doc = ls.state.documents.get(_uri(args) or "")
             if doc is None:
@@ -110,6 +113,8 @@ def register(server: TierlintServer) -> None:
 
     @server.command(STATS)
     async def stats_command(ls, *args: Any) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+        from ..stats import total_stats
+
         try:
             doc = ls.state.documents.get(_uri(args) or "")
             if doc is None:
@@ -136,6 +141,8 @@ def register(server: TierlintServer) -> None:
 
     @server.command(DEBUG)
     async def debug_info(ls, *args: Any) -> str:  # type: ignore[no-untyped-def]
+        from .. import __version__
+
         state = ls.state
         lines = [
             f"tierlint {__version__} (Python {sys.version.split()[0]})",

@@ -7,9 +7,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..cells import ModelReader
-from ..fixes import cased, table_style
-from ..rules import TIERS
 from .convert import span_range
 from .lookup import index
 from .positions import from_client
@@ -32,6 +29,10 @@ def register(server: TierlintServer) -> None:
 
 
 async def _complete(ls: TierlintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
+    from ..cells import ModelReader
+    from ..fixes import cased, table_style
+    from ..rules import TIERS
+
     doc = ls.state.documents.get(params.text_document.uri)
     if doc is None:
         return None

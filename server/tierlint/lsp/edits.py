@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..analyze import fix_all
-from ..fixes import minimal_edits
 from ..lines import split_lines
 from ..model import Edit
 from .convert import text_edits
@@ -41,6 +39,9 @@ def workspace_edit(
 def fix_all_edits(ls: TierlintServer, doc: Document) -> list[Edit]:
     """Every fix, applied until stable, as the smallest per-line edits (runs in
     the worker thread)."""
+    from ..analyze import fix_all
+    from ..fixes import minimal_edits
+
     config, _ = ls.state.config_for(doc.uri)
     settings = ls.state.settings_for(config)
     analyzer = ls.state.analyzer(config.rules)

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..model import Sprint, TableInfo, Ticket
-from ..report import bar_chart
-from ..rules import RuleSet
-from ..stats import Stats, pct, sprint_stats
 from .lookup import index
 from .positions import from_client
 
 if TYPE_CHECKING:
+    from ..rules import RuleSet
+    from ..stats import Stats
     from .server import TierlintServer
 
 
@@ -122,6 +121,8 @@ def model_cell(t: Ticket, rules: RuleSet) -> str:
 
 
 def sprint_hover(sprint: Sprint, rules: RuleSet, info: TableInfo | None = None) -> str:
+    from ..stats import Stats, sprint_stats
+
     s = sprint_stats(sprint, rules)
     if info is not None and len(sprint.tables) > 1:
         from ..stats import recommended
@@ -140,6 +141,9 @@ def sprint_hover(sprint: Sprint, rules: RuleSet, info: TableInfo | None = None) 
 
 
 def stats_markdown(s: Stats, rules: RuleSet) -> str:
+    from ..report import bar_chart
+    from ..stats import pct
+
     d = s.distribution
     t = rules.targets
     ok = "✓" if s.opus_ok else "✗ above target"

@@ -57,7 +57,7 @@ class TierlintProtocol(LanguageServerProtocol):
             header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
             res = self.writer.write((header + body).encode(self.CHARSET))
             if inspect.isawaitable(res):
-                asyncio.ensure_future(res)
+                self._pending_write = asyncio.ensure_future(res)
         except BrokenPipeError:
             raise
         except Exception as error:  # the transport is gone or broken

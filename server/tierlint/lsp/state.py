@@ -7,15 +7,17 @@ import asyncio
 import concurrent.futures
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from ..analyze import Analyzer, Settings
 from ..codes import CODES, is_selector
-from ..config import Config, ConfigError, ConfigResolver, default_config
-from ..model import Analysis
-from ..rules import RuleError, RuleSet
 from .documents import Document, Documents
+
+if TYPE_CHECKING:
+    from ..analyze import Analyzer, Settings
+    from ..config import Config, ConfigResolver
+    from ..model import Analysis
+    from ..rules import RuleSet
 
 DEFAULT_MAX_SIZE = 2_000_000
 LEVELS = ("error", "warning", "information", "info", "hint", "off")
@@ -115,7 +117,7 @@ class State:
     def __init__(self) -> None:
         self.documents = Documents()
         self.editor = EditorSettings()
-        self.resolver = ConfigResolver()
+        self._resolver: ConfigResolver | None = None
         self.encoding = "utf-16"
         self.pull = False
         self.cache: dict[str, Cached] = {}
@@ -126,7 +128,18 @@ class State:
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.config_errors: list[str] = []
 
+    @property
+    def resolver(self) -> ConfigResolver:
+        """Created on first use: the engine loads after `initialize` has answered."""
+        if self._resolver is None:
+            from ..config import ConfigResolver
+
+            self._resolver = ConfigResolver()
+        return self._resolver
+
     def analyzer(self, rules: RuleSet) -> Analyzer:
+        from ..analyze import Analyzer
+
         key = id(rules)
         found = self._analyzers.get(key)
         if found is None:
@@ -137,6 +150,9 @@ class State:
 
     def config_for(self, uri: str) -> tuple[Config, str | None]:
         """The config for a document, or the defaults plus an error message."""
+        from ..config import ConfigError, default_config
+        from ..rules import RuleError
+
         path = uri_to_path(uri)
         if path is None:
             return default_config(), None
@@ -146,6 +162,8 @@ class State:
             return default_config(), str(exc)
 
     def settings_for(self, config: Config) -> Settings:
+        from ..analyze import Settings
+
         base = config.settings
         ed = self.editor
         severity = {**base.severity, **ed.severity}

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..model import Span
-from ..stats import sprint_label
 from .convert import span_range
 
 if TYPE_CHECKING:
@@ -19,6 +18,8 @@ def register(server: TierlintServer) -> None:
     async def symbols(
         ls: TierlintServer, params: lsp.DocumentSymbolParams
     ) -> list[lsp.DocumentSymbol] | None:
+        from ..stats import sprint_label
+
         try:
             doc = ls.state.documents.get(params.text_document.uri)
             if doc is None:
