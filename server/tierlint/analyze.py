@@ -9,10 +9,10 @@ server both call `Analyzer.analyze`, so they can never disagree.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import checks
 from .cells import ModelReader, StatusReader, clean, find_columns, strip_comments
@@ -32,11 +32,10 @@ from .model import (
     TableInfo,
     Ticket,
 )
-from .parse import Block, Directive, parse_block
+from .parse import Directive, parse_block
 from .rules import RuleSet
+from .sections import Layout, is_code_line, scan
 
-_ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SUMMARY = re.compile(r"^\W*distribution\W*:", re.IGNORECASE)
 _COUNT = re.compile(r"\s*\((\d+)\s+(?:tickets?|tasks?|items?|stories|issues)\)", re.IGNORECASE)
 _STATUS_SUFFIX = re.compile(r"\s+[—–-]+\s+[A-Z][A-Z _-]+$")
@@ -84,45 +83,6 @@ class Settings:
 _DECISIONS: dict[int, tuple[Settings, dict[str, tuple[bool, Severity | None]]]] = {}
 
 
-def split_sections(lines: list[str]) -> list[tuple[int, int]]:
-    """[start, end) line ranges, each starting at an ATX heading (except maybe
-    the first). Headings inside fenced code or multi-line HTML comments do not
-    cut."""
-    cuts = [0]
-    fence: tuple[str, int] | None = None
-    in_comment = False
-    for n, line in enumerate(lines):
-        if fence is not None:
-            stripped = line.strip()
-            if (
-                stripped
-                and set(stripped) == {fence[0]}
-                and len(stripped) >= fence[1]
-                and len(line) - len(line.lstrip(" ")) <= 3
-            ):
-                fence = None
-            continue
-        if in_comment:
-            if "-->" in line:
-                in_comment = False
-            continue
-        first = line[:1]
-        if first in ("`", "~", " "):
-            m = _FENCE.match(line)
-            if m:
-                marker = m.group(1)
-                if marker[0] == "`" and "`" in line[m.end() :]:
-                    continue
-                fence = (marker[0], len(marker))
-                continue
-        if "<!--" in line and "-->" not in line[line.rfind("<!--") :]:
-            in_comment = True
-        if (first == "#" or first == " ") and n and _ATX.match(line):
-            cuts.append(n)
-    cuts.append(len(lines))
-    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
-
-
 @dataclass
 class _TablePrep:
     table: Table
@@ -132,7 +92,7 @@ class _TablePrep:
 
 @dataclass
 class _Section:
-    block: Block
+    block: Any
     preps: list[_TablePrep]
     designs: list[frozenset[str]]
     implements: list[tuple[int, frozenset[str]]]
@@ -160,7 +120,7 @@ class Analyzer:
 
     # -- sections -------------------------------------------------------------
 
-    def _section(self, lines: list[str], start: int, end: int) -> _Section:
+    def _section(self, lines: list[str], start: int, end: int, layout: Layout) -> _Section:
         key = (start, "\n".join(lines[start:end]))
         found = self._cache.get(key)
         if found is not None:
@@ -197,7 +157,7 @@ class Analyzer:
                         implements.append((k, subject))
                 k += 1
             preps.append(_TablePrep(table, cols, rows))
-        summaries = self._summaries(lines, start, end, block, preps)
+        summaries = self._summaries(lines, start, end, layout, preps)
         section = _Section(block, preps, designs, implements, summaries)
         if len(self._cache) >= self._cache_size:
             self._cache.clear()
@@ -205,7 +165,7 @@ class Analyzer:
         return section
 
     def _summaries(
-        self, lines: list[str], start: int, end: int, block: Block, preps: list[_TablePrep]
+        self, lines: list[str], start: int, end: int, layout: Layout, preps: list[_TablePrep]
     ) -> list[SummaryLine]:
         out = []
         if not preps:
@@ -214,7 +174,7 @@ class Analyzer:
             text = lines[n]
             if "istribution" not in text and "ISTRIBUTION" not in text:
                 continue
-            if not _SUMMARY.match(text) or any(a <= n <= b for a, b in block.fences):
+            if not _SUMMARY.match(text) or is_code_line(text) or layout.is_opaque(n):
                 continue
             before = [p for p in preps if p.table.last_line < n]
             if before:
@@ -294,9 +254,10 @@ class Analyzer:
         settings = settings or Settings()
         lines = split_lines(text)
         if lines and lines[0].startswith("\ufeff"):
-            lines[0] = lines[0][1:]
-        ranges = split_sections(lines)
-        sections = [self._section(lines, a, b) for a, b in ranges]
+            # A BOM is not text: read it as a space so line 0 keeps its columns.
+            lines[0] = " " + lines[0][1:]
+        layout = scan(lines)
+        sections = [self._section(lines, a, b, layout) for a, b in layout.sections]
         all_designs = [d for s in sections for d in s.designs]
         designs_key = tuple(all_designs)
         designs = self.classifier.design_index(all_designs) if all_designs else {}
@@ -308,7 +269,7 @@ class Analyzer:
         for s in sections:
             t_infos, t_diags = self._analyse_section(s, designs, designs_key)
             headings.extend(s.block.headings)
-            directives.extend(s.block.directives)
+            directives.extend(d for d in s.block.directives if not layout.is_opaque(d.line))
             infos.extend(t_infos)
             summaries.extend(s.summaries)
             diags.extend(t_diags)

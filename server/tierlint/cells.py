@@ -11,6 +11,7 @@ from .rules import RuleSet, normalize_model_name
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _MARKUP = re.compile(r"[*_`~]+")
 _EMOJI = re.compile(
+    "[0-9#*]\ufe0f?\u20e3|[\u2122\u2139]\ufe0f?|"
     "[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d"
     "\U0001f000-\U0001faff\ufe0f\u200d\u20e3]+"
 )

@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .cells import clean
 from .model import Modifier, Recommendation
 from .rules import Override, Role, RuleSet, TicketRule
-from .templates import TemplateIndex, match_text, title_words
+from .templates import Compounds, TemplateIndex, match_text, title_words, vocabulary
 
 DEFAULT_TIER = "sonnet"
 ROLE_SECTION = "Ticket-to-Model Mapping › By Owner Role"
@@ -86,6 +87,12 @@ class Classifier:
             + vetoes
         )
         self._rule_of = {id(r.pattern): (i, r) for i, r in enumerate(rules.rules)}
+        all_templates = [
+            t.text for m in (*rules.rules, *rules.overrides, *rules.roles) for t in m.pattern.templates
+        ]
+        for value in rules.slots.values():
+            all_templates.extend([value] if isinstance(value, str) else value)
+        self._compounds = Compounds(vocabulary(all_templates))
 
     # -- roles ---------------------------------------------------------------
 
@@ -185,7 +192,7 @@ class Classifier:
 
     def _classify(self, title: str, owner: str, implements_design: bool) -> Recommendation:
         rs = self.rules
-        text = match_text(title)
+        text = match_text(clean(title), self._compounds)
         words = title_words(text)
         role = self.role(owner) if owner else None
         hits = self._index.hits(text, words)

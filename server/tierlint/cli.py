@@ -7,6 +7,7 @@ Exit codes: 0 no findings, 1 findings, 2 usage, configuration or I/O error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import fnmatch
 import json
@@ -124,7 +125,10 @@ def _collect(paths: Sequence[str], runner: Runner) -> tuple[list[tuple[str, Path
         p = Path(raw)
         if p.is_dir():
             for f in walk(p):
-                resolved = f.resolve()
+                try:
+                    resolved = f.resolve()
+                except (OSError, RuntimeError):
+                    resolved = f.absolute()
                 if resolved in seen:
                     continue
                 try:
@@ -135,8 +139,9 @@ def _collect(paths: Sequence[str], runner: Runner) -> tuple[list[tuple[str, Path
                     continue
                 seen.add(resolved)
                 out.append((str(f), f))
-        elif p.exists() or p.is_symlink():
-            seen.add(p.resolve())
+        elif p.is_symlink() or p.exists():
+            with contextlib.suppress(OSError, RuntimeError):  # a loop: reading reports it
+                seen.add(p.resolve())
             out.append((raw, p))
         else:
             errors.append(f"{raw}: no such file or directory")

@@ -22,7 +22,7 @@ from .model import Cell, Heading, Row, Span, Table
 
 # A header row holding a pipe, then a GFM delimiter row holding a pipe.
 _TABLE_START = (
-    r"^ {0,3}(?P<tl_head>[^\n]*\|[^\n]*)\n"
+    r"^ {0,3}(?P<tl_head>[^\n|]*\|[^\n]*)\n"
     r"(?P<tl_delim> {0,3}(?=[^\n]*\|)\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*)"
     r"(?:\n|$)"
 )

@@ -119,6 +119,7 @@ class RuleSet:
     batching_rules: frozenset[str]
     sprint_words: tuple[str, ...]
     sources: tuple[str, ...] = field(default=())
+    slots: Mapping[str, Any] = field(default_factory=dict)
 
     def tier_order(self, tier: str) -> int:
         return self.tiers[tier].order
@@ -236,6 +237,8 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _pattern(templates: tuple[str, ...], slots: Mapping[str, Any], where: str) -> Matcher:
+    if not templates:
+        raise RuleError(where, "needs at least one template")
     try:
         return Matcher(list(templates), slots)
     except (TemplateError, re.error) as exc:
@@ -412,6 +415,7 @@ def _compile(data: Mapping[str, Any], sources: tuple[str, ...]) -> RuleSet:
         batching_rules=frozenset(batching.get("rules", [])),
         sprint_words=tuple(w.lower() for w in data.get("sprint_heading", {}).get("words", ["sprint"])),
         sources=sources,
+        slots=slots,
     )
 
 

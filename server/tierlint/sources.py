@@ -61,6 +61,20 @@ def decode(data: bytes, path: str) -> Source:
 def read(path: Path, display: str | None = None) -> Source:
     name = display or str(path)
     try:
+        mode = os.stat(path).st_mode
+    except RuntimeError:
+        raise SourceError(f"{name}: symlink loop") from None
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise SourceError(f"{name}: symlink loop") from None
+        if isinstance(exc, FileNotFoundError):
+            raise SourceError(f"{name}: no such file (or a broken symlink)") from None
+        raise SourceError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise SourceError(f"{name}: is a directory")
+    if not stat.S_ISREG(mode):
+        raise SourceError(f"{name}: not a regular file (a pipe, socket or device); skipped")
+    try:
         data = path.read_bytes()
     except IsADirectoryError:
         raise SourceError(f"{name}: is a directory") from None
@@ -109,5 +123,11 @@ def walk(root: Path) -> list[Path]:
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             if name.lower().endswith(MARKDOWN_SUFFIXES):
-                found.append(Path(dirpath) / name)
+                path = Path(dirpath) / name
+                try:
+                    if not stat.S_ISREG(os.stat(path).st_mode):
+                        continue  # a pipe or device would block reading
+                except (OSError, RuntimeError):
+                    pass  # a symlink loop or a dangling link: reading it reports the problem
+                found.append(path)
     return found

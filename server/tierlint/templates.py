@@ -9,9 +9,11 @@ make matching slow on a long line.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-GAP = r".{1,60}?"
+# A slot holds up to 60 characters, at least one of them a letter or digit: a
+# blank, an emoji or punctuation alone does not fill "[architecture]".
+GAP = r"(?=[^\w\x1f]{0,59}\w)[^\x1f]{1,60}?"
 _SEP = r"\W*"
 _BOUND = r"\b"
 
@@ -145,16 +147,67 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _FOLD = re.compile(r"[_\s\-]+")
 
 
-def match_text(title: str) -> str:
+def match_text(title: str, splitter: Compounds | None = None) -> str:
     """The text rules are matched against. Underscores, dashes and runs of space
     become one space (so `api_keys`, `real-time` and `real time` read alike);
-    a CamelCase title is followed by its split form ("SessionService" ->
-    "Session Service")."""
+    a title with compound names is followed by its split form ("SessionService"
+    -> "Session Service"; with `splitter`, "loginform" -> "login form" too, so
+    that letter case does not change what matches)."""
     text = _FOLD.sub(" ", title)
     split = _CAMEL.sub(" ", text)
+    if splitter is not None:
+        split = splitter.split_text(split)
     if split != text:
         return text + " \x1f " + split
     return text
+
+
+class Compounds:
+    """Splits run-together words ("loginform", "SESSIONSERVICE") at a known rule
+    word, whatever their case: the suffix is a rule word of five letters or more
+    after at least three letters, or both halves are rule words of four letters
+    or more ("payload" stays whole)."""
+
+    _TOKEN = re.compile(r"[A-Za-z]{6,}")
+
+    def __init__(self, vocabulary: set[str]) -> None:
+        self.vocab = frozenset(w for w in vocabulary if len(w) >= 3)
+        self._memo: dict[str, str] = {}
+
+    def _known(self, word: str) -> bool:
+        v = self.vocab
+        return (
+            word in v or (word.endswith("s") and word[:-1] in v) or (word.endswith("es") and word[:-2] in v)
+        )
+
+    def split_word(self, token: str) -> str:
+        low = token.lower()
+        found = self._memo.get(low)
+        if found is None:
+            found = low
+            if not self._known(low):
+                for cut in range(3, len(low) - 2):
+                    head, tail = low[:cut], low[cut:]
+                    if self._known(tail) and (
+                        len(tail) >= 5 or (len(tail) >= 4 and len(head) >= 4 and self._known(head))
+                    ):
+                        found = f"{head} {tail}"
+                        break
+            if len(self._memo) < 50_000:
+                self._memo[low] = found
+        return token if found == low else found
+
+    def split_text(self, text: str) -> str:
+        return self._TOKEN.sub(lambda m: self.split_word(m.group(0)), text)
+
+
+def vocabulary(templates: Iterable[str]) -> set[str]:
+    """The literal words of templates ("migration*" gives "migration")."""
+    words: set[str] = set()
+    for t in templates:
+        for w in re.findall(r"[A-Za-z]+", t.replace("*", " ")):
+            words.add(w.lower())
+    return words
 
 
 Anchor = tuple[frozenset[str], tuple[str, ...]]

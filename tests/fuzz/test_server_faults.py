@@ -10,6 +10,7 @@ check is an xfail naming the behaviour.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -112,16 +113,7 @@ def test_bad_input_keeps_serving(server: RawServer, case: Case) -> None:
     assert server.proc.poll() is None
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=TRACEBACK_REASON))
-        if c.pygls_traceback
-        else c
-        for c in CASES
-    ],
-    ids=_ids(CASES),
-)
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
 def test_bad_input_stderr_is_quiet(server: RawServer, case: Case) -> None:
     before = server.settle_stderr()
     case.send(server)
@@ -137,13 +129,6 @@ def test_unknown_request_is_method_not_found(server: RawServer) -> None:
     assert resp["error"]["code"] == -32601
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a request whose params do not deserialize (wrong types, negative position, params as a "
-    "list) gets no response at all: pygls' structure_message raises JsonRpcInvalidParams inside "
-    "json.loads, io_.run_async logs it and drops the message, so the client waits forever instead "
-    "of getting error -32602",
-)
 @pytest.mark.parametrize(
     "params",
     [[1, 2], {**TD, "position": {"line": -1, "character": 0}}],
@@ -275,13 +260,6 @@ def _answers_or_exits(s: RawServer, seconds: float) -> bool:
     return False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after one frame whose Content-Length is wrong, the server never answers again and does "
-    "not exit: pygls' reader (io_.run_async) only accepts 'Content-Length: N\\r\\n' as a whole "
-    "line, so leftover body bytes glue onto every following header line and no frame is ever "
-    "recognised again",
-)
 @pytest.mark.parametrize("delta", [+25, -7], ids=["too-large", "too-small"])
 def test_wrong_content_length_recovers(delta: int) -> None:
     s = RawServer()
@@ -359,10 +337,15 @@ def client_stops_reading() -> Outcome:
         s.initialize()
         s.open(URI, TEXT)
         s.stop_reading()
-        for _ in range(3):
-            s.send(
-                {"jsonrpc": "2.0", "id": s.request_id(), "method": "textDocument/diagnostic", "params": TD}
-            )
+        for method, params in (
+            ("textDocument/diagnostic", TD),
+            ("textDocument/hover", {**TD, "position": {"line": 4, "character": 10}}),
+            ("textDocument/codeLens", TD),
+        ):
+            # the server may exit at the first write it cannot make (that is fine)
+            with contextlib.suppress(OSError):
+                s.send({"jsonrpc": "2.0", "id": s.request_id(), "method": method, "params": params})
+            time.sleep(0.2)
         time.sleep(1.0)
         code = s.proc.poll()
         return Outcome(code, s.stderr_text())
@@ -379,12 +362,6 @@ def test_killed_client_server_exits(client_killed: Outcome) -> None:
     assert client_killed.code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="when the client's end of stdout is gone, every response pygls tries to write logs a "
-    "BrokenPipeError traceback (json_rpc._send_data, then _send_handler_result, then asyncio's "
-    "callback handler): ~35 stderr lines per pending request",
-)
 def test_killed_client_stderr_is_quiet(client_killed: Outcome) -> None:
     assert "Traceback" not in client_killed.stderr, client_killed.stderr
 
@@ -394,11 +371,6 @@ def test_client_stops_reading_no_hang(client_stops_reading: Outcome) -> None:
     assert client_stops_reading.code in (None, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a client that stops reading stdout: the server neither exits nor stays quiet; each "
-    "request logs a BrokenPipeError traceback (~35 lines) until stdin closes",
-)
 def test_client_stops_reading_stderr_is_quiet(client_stops_reading: Outcome) -> None:
     assert client_stops_reading.code == 0 or (
         "Traceback" not in client_stops_reading.stderr and client_stops_reading.stderr.count("\n") <= 10

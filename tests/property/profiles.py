@@ -1,6 +1,6 @@
 """Hypothesis profiles shared by the property and fuzz tests.
 
-`ci` (the default) keeps the whole reliability set well under a minute;
+`ci` (the default) keeps the property tests well under a minute;
 `long` (TIERLINT_HYPOTHESIS=long, used by `make fuzz-long`) runs many more
 examples. Tests size themselves with `examples(n)`: n in `ci`, n * LONG_FACTOR
 in `long`. No deadline: timing on a loaded CI machine is not a correctness

@@ -143,13 +143,6 @@ def test_cell_padding_does_not_matter(title: str, owner: str, pads) -> None:
     assert ticket.recommendation.rule == base.rule
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="classification depends on letter case through CamelCase splitting (templates.match_text): "
-    "'Build LoginForm component' (Frontend) is opus (LoginForm -> 'Login Form' triggers "
-    "security-payment) but 'build loginform component' is sonnet; 'Create database backup CronJob' "
-    "(DevOps) is sonnet, lower-cased it is haiku",
-)
 @pytest.mark.parametrize(
     ("title", "owner"),
     [("Build LoginForm component", "Frontend"), ("Create database backup CronJob", "DevOps")],
@@ -160,13 +153,6 @@ def test_camel_case_letter_case(title: str, owner: str) -> None:
     assert CLASSIFIER.classify(title.upper(), owner).tier == base
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="emoji made of word characters break '^'-anchored ticket templates: a keycap (1️⃣ = '1' "
-    "U+FE0F U+20E3) or ℹ️ (U+2139, a letter) before the text is not removed by cells.clean nor "
-    "skipped by the template's \\W*, so '1️⃣ Document API' is sonnet (default) instead of haiku "
-    "(documentation), in the classifier and in a table",
-)
 @pytest.mark.parametrize("emoji", ["1️⃣", "ℹ️"])
 def test_word_character_emoji(emoji: str) -> None:
     title = "Document API"
@@ -177,14 +163,6 @@ def test_word_character_emoji(emoji: str) -> None:
     assert ticket.recommendation.tier == base.tier
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a '*' template slot (GAP '.{1,60}?') is filled by emoji, punctuation or blanks alone "
-    "(the classifier called with 'Design\\t ' says opus too): "
-    "'Design ‼️' in a table (or 'Design 🚀' given to the classifier) is opus via "
-    "design-architecture ('Design [architecture]'), plain 'Design' is sonnet (default); "
-    "'Document ‼️' is haiku (documentation) against sonnet",
-)
 @pytest.mark.parametrize("title", ["Design ‼️", "Design ©️", "Document ‼️"])
 def test_emoji_fills_template_slot(title: str) -> None:
     bare = title.split()[0]

@@ -228,13 +228,6 @@ LIST_FENCE_WITH_HEADING = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analyze.split_sections tracks fences and headings without knowing about containers: it "
-    "cuts a section at a '#' line inside a fenced block nested in a list item (or inside an HTML "
-    "<pre> block), and takes a fence line inside a list item's fence (even its indented closing "
-    "fence) for a top-level fence, which a later fence line then closes; the table after the cut is parsed as a top-level ticket table",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -261,12 +254,6 @@ BOM_TEXT = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Analyzer.analyze drops a leading U+FEFF from line 0 but reports line-0 columns as if it "
-    "were there: spans on line 0 are one code point short, so fix_all rewrites the wrong characters "
-    "('(3 tickets)' becomes '13 tickets)')",
-)
 def test_leading_bom_columns() -> None:
     lines = split_lines(BOM_TEXT)
     analysis = ANALYZER.analyze(BOM_TEXT)
@@ -279,12 +266,6 @@ def test_leading_bom_columns() -> None:
 TABLE_ABOVE = "| # | Ticket | Model |\n|---|---|---|\n| 1.1 | Create users table migration | haiku |\n\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 'Distribution:' line inside code (a fenced block nested in a quote or list item, or an "
-    "indented code block) or inside a multi-line HTML comment is read as the table's summary line: "
-    "TL103 fires and its fix rewrites the code",
-)
 @pytest.mark.parametrize(
     "tail",
     [
@@ -309,12 +290,6 @@ def _parse_seconds(n: int) -> float:
     return time.process_time() - t0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse.py _TABLE_START ('[^\\n]*\\|[^\\n]*\\n' then a delimiter row) backtracks "
-    "quadratically on a long line with many pipes that is not a table header: a 20 KB line "
-    "'a|a|...' takes over a second to parse, 80 KB of '| x ' about 25 s (the server stalls)",
-)
 def test_long_pipe_line_is_linear() -> None:
     _parse_seconds(500)  # warm up
     small, big = _parse_seconds(2_500), _parse_seconds(10_000)

@@ -52,18 +52,23 @@ def _fix(ctx: TableContext) -> Fix:
         edits.append(_append(table.delimiter, "-" * dashes, 0, "", 0))
     for row in table.rows:
         missing = max(0, columns - len(row.cells))
-        edits.append(_append(row, recs.get(row.line, ""), width, " ", missing))
+        edits.append(_append(row, recs.get(row.line, ""), width, " ", missing, columns))
     return Fix("Add a Model column filled with the recommended tiers", tuple(edits))
 
 
-def _append(row: Row, text: str, width: int, pad: str, missing: int) -> Edit:
-    """Append a cell after the row's last one; a short row first gets the empty
-    cells it lacks, so the new cell lands in the new column."""
-    last = row.cells[-1]
+def _append(row: Row, text: str, width: int, pad: str, missing: int, columns: int | None = None) -> Edit:
+    """Add a cell at the end of the header's columns: after the row's last cell,
+    a short row first getting the empty cells it lacks; on a row longer than the
+    header, in front of its stray cells, so the value lands under "Model"."""
+    cells = row.cells
     cell = text.ljust(width) if width else text
+    if columns is not None and len(cells) > columns:
+        pos = cells[columns - 1].inner_end + 1
+        return Edit(Span(row.line, pos, pos), f"{pad}{cell}{pad}|")
+    last = cells[-1]
     filler = " |" * missing
     if row.has_trailing_pipe:
-        pos = last.inner.end + 1
+        pos = last.inner_end + 1
         return Edit(Span(row.line, pos, pos), f"{filler}{pad}{cell}{pad}|")
-    pos = last.inner.end
+    pos = last.inner_end
     return Edit(Span(row.line, pos, pos), f"{filler} |{pad}{cell}".rstrip())

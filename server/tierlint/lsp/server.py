@@ -106,7 +106,7 @@ class TierlintServer(LanguageServer):
 
     def log_error(self, what: str, exc: BaseException) -> None:
         detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=6))
-        log.error("%s: %s", what, detail)
+        log.error("%s: %s: %s", what, type(exc).__name__, exc)
         with contextlib.suppress(Exception):  # the transport may be gone
             self.window_log_message(
                 lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"tierlint: {what}: {exc}\n{detail}")
@@ -288,11 +288,15 @@ async def _watch_config_files(ls: TierlintServer) -> None:
 
 
 def run(tcp: str | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # One line per problem on stderr; details go to the client's log (window/logMessage).
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    logging.getLogger("pygls").setLevel(logging.CRITICAL)
     server = create_server()
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
-        server.start_io()
+        from .transport import serve_stdio
+
+        serve_stdio(server)
     return 0
