@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from .convert import span_range
-from .lookup import index
-from .positions import from_client
+from .lookup import cursor
 
 if TYPE_CHECKING:
     from .server import TierlintServer
@@ -33,25 +32,12 @@ async def _complete(ls: TierlintServer, params: lsp.CompletionParams) -> lsp.Com
     from ..fixes import cased, table_style
     from ..rules import TIERS
 
-    doc = ls.state.documents.get(params.text_document.uri)
-    if doc is None:
+    at = await cursor(ls, params.text_document.uri, params.position)
+    if at is None or at.ticket is None or at.table is None or at.model_cell is None or not at.on_model_cell:
         return None
-    cached = await ls.state.analysis(doc)
-    if cached is None:
-        return None
-    line = params.position.line
-    col = from_client(doc.line(line), params.position.character, ls.state.encoding)
-    idx = index(cached.analysis)
-    ticket = idx.tickets.get(line)
-    if ticket is None:
-        return None
-    info = idx.table_rows[line][1]
+    doc, cached, ticket, info, cell = at.doc, at.cached, at.ticket, at.table, at.model_cell
     model_col = info.columns.model
-    if model_col is None or model_col >= len(ticket.row.cells):
-        return None
-    cell = ticket.row.cells[model_col]
-    if not (cell.inner.start <= col <= cell.inner.end):
-        return None
+    assert model_col is not None
     rules = cached.config.rules
     style = table_style(info.table, model_col, ModelReader(rules))
     rec = ticket.recommendation

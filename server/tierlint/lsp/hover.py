@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..model import Sprint, TableInfo, Ticket
-from .lookup import index
-from .positions import from_client
+from .lookup import cursor
 
 if TYPE_CHECKING:
     from ..rules import RuleSet
@@ -28,30 +27,14 @@ def register(server: TierlintServer) -> None:
 
 
 async def _hover(ls: TierlintServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    doc = ls.state.documents.get(params.text_document.uri)
-    if doc is None:
+    at = await cursor(ls, params.text_document.uri, params.position)
+    if at is None:
         return None
-    cached = await ls.state.analysis(doc)
-    if cached is None:
-        return None
-    line = params.position.line
-    col = from_client(doc.line(line), params.position.character, ls.state.encoding)
-    idx = index(cached.analysis)
-    rules = cached.config.rules
+    line, idx, rules = at.line, at.index, at.cached.config.rules
     text: str | None = None
-    ticket = idx.tickets.get(line)
+    ticket = at.ticket
     if ticket is not None:
-        info = idx.table_rows[line][1]
-        model_col = info.columns.model
-        cell = (
-            ticket.row.cells[model_col]
-            if model_col is not None and model_col < len(ticket.row.cells)
-            else None
-        )
-        if cell is not None and cell.inner.start <= col <= cell.inner.end:
-            text = model_cell(ticket, rules)
-        else:
-            text = ticket_hover(ticket, rules)
+        text = model_cell(ticket, rules) if at.on_model_cell else ticket_hover(ticket, rules)
     elif line in idx.headings:
         text = sprint_hover(idx.headings[line], rules)
     elif line in idx.table_rows:
