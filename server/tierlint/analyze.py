@@ -174,7 +174,12 @@ class Analyzer:
             text = lines[n]
             if "istribution" not in text and "ISTRIBUTION" not in text:
                 continue
-            if not _SUMMARY.match(text) or is_code_line(text) or layout.is_opaque(n):
+            if (
+                not _SUMMARY.match(text)
+                or text.lstrip().startswith("<")
+                or is_code_line(text)
+                or layout.is_opaque(n)
+            ):
                 continue
             before = [p for p in preps if p.table.last_line < n]
             if before:
@@ -269,7 +274,11 @@ class Analyzer:
         for s in sections:
             t_infos, t_diags = self._analyse_section(s, designs, designs_key)
             headings.extend(s.block.headings)
-            directives.extend(d for d in s.block.directives if not layout.is_opaque(d.line))
+            directives.extend(
+                d
+                for d in s.block.directives
+                if not layout.is_opaque(d.line) and not is_code_line(lines[d.line])
+            )
             infos.extend(t_infos)
             summaries.extend(s.summaries)
             diags.extend(t_diags)
@@ -406,15 +415,17 @@ def _filter(diags: Iterable[Diagnostic], directives: list[Directive], settings: 
 
 class _Suppressions:
     """`<!-- tierlint-disable… -->` comments, markdownlint style. A directive
-    without codes applies to every code."""
+    names codes exactly, by prefix (TL1) or as ALL; one without codes names all.
+    Each code's disabled stretches are worked out on their own, so an enable
+    undoes exactly what it names, however the disable was written."""
 
     ALL = frozenset({"*"})
 
     def __init__(self, directives: list[Directive]) -> None:
         self.file: set[str] = set()
         self.lines: dict[int, set[str]] = {}
-        self.ranges: list[tuple[int, int, frozenset[str]]] = []
-        open_: dict[str, int] = {}
+        self.ranges: dict[str, list[tuple[int, int]]] = {}
+        since: dict[str, int] = {}
         for d in sorted(directives, key=lambda x: x.line):
             codes = d.codes or self.ALL
             if d.kind == "disable-file":
@@ -423,21 +434,16 @@ class _Suppressions:
                 self.lines.setdefault(d.line, set()).update(codes)
             elif d.kind == "disable-next-line":
                 self.lines.setdefault(d.line + 1, set()).update(codes)
-            elif d.kind == "disable":
-                for c in codes:
-                    open_.setdefault(c, d.line)
-            elif d.kind == "enable":
-                targets = list(open_) if codes == self.ALL else [c for c in codes if c in open_]
-                for c in targets:
-                    self.ranges.append((open_.pop(c), d.line, frozenset({c})))
-                if codes != self.ALL and "*" in open_:
-                    # enabling some codes inside a disable-all: split the range
-                    start = open_.pop("*")
-                    self.ranges.append((start, d.line, self.ALL))
-                    for c in set(CODES) - set(codes):
-                        open_.setdefault(c, d.line)
-        for c, start in open_.items():
-            self.ranges.append((start, 1 << 30, frozenset({c})))
+            elif d.kind in ("disable", "enable"):
+                for code in CODES:
+                    if not _names(codes, code):
+                        continue
+                    if d.kind == "disable":
+                        since.setdefault(code, d.line)
+                    elif code in since:
+                        self.ranges.setdefault(code, []).append((since.pop(code), d.line))
+        for code, start in since.items():
+            self.ranges.setdefault(code, []).append((start, 1 << 30))
 
     def hides(self, code: str, line: int) -> bool:
         if _names(self.file, code):
@@ -445,7 +451,7 @@ class _Suppressions:
         at = self.lines.get(line)
         if at and _names(at, code):
             return True
-        return any(a <= line <= b and _names(c, code) for a, b, c in self.ranges)
+        return any(a <= line <= b for a, b in self.ranges.get(code, ()))
 
 
 def _names(codes: set[str] | frozenset[str], code: str) -> bool:

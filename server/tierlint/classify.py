@@ -214,10 +214,11 @@ class Classifier:
             matched = False
 
         mods: list[Modifier] = []
-        upgrade = role is not None and id(role.pattern) in hits
-        if upgrade and role is not None and rs.tier_order(role.upgrade) > rs.tier_order(tier):
-            tier = role.upgrade
-            effect = f"{role.title} upgrades to {tier} for {role.trigger}"
+        if role is not None and id(role.pattern) in hits:
+            # a floor: raises the tier, or holds it (and then decides it all the same)
+            if rs.tier_order(role.upgrade) > rs.tier_order(tier):
+                tier = role.upgrade
+            effect = f"{role.title} upgrades to {role.upgrade} for {role.trigger}"
             mods.append(Modifier(f"role:{role.id}", effect, tier, ROLE_SECTION))
             matched = True
 

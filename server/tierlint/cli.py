@@ -266,6 +266,8 @@ def cmd_report(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
     from . import report
 
     runner = Runner(args.config)
+    if args.stdin_filename and args.paths == ["."]:
+        args.paths = ["-"]  # a name for stdin implies reading stdin
     files, missing = _collect(args.paths, runner)
     err.extend(missing)
     items = []

@@ -145,10 +145,13 @@ def aligned_columns(table: Table, only: tuple[int, ...] | None = None) -> frozen
 
 
 _COMMENT = re.compile(r"(<!--.*?-->)", re.DOTALL)
-_CORE = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)
+# A model name: words, digits, dots and dashes, spaces only between them
+# ("Claude 3 Opus", "gpt-4-turbo"); a note after it "(for now)" is not part of it.
+MODEL_CORE = re.compile(r"[^\W_](?:[\w.\-]|\s(?=[^\W_]))*")
+SYMBOL_CORE = re.compile(r"\$(?:\s*\$)*")
 
 
-def keep_decorations(raw: str, new: str) -> str:
+def keep_decorations(raw: str, new: str, core: re.Pattern[str] = MODEL_CORE) -> str:
     """`new` in place of the value in `raw`, keeping what decorates it: HTML
     comments (suppressions, notes), emphasis, backticks, a leading emoji.
     `**haiku** <!-- on purpose -->` -> `**sonnet** <!-- on purpose -->`."""
@@ -156,7 +159,7 @@ def keep_decorations(raw: str, new: str) -> str:
     for i, part in enumerate(parts):
         if i % 2 or not part.strip():
             continue
-        m = _CORE.search(part)
+        m = core.search(part)
         if m is None:
             lead = len(part) - len(part.lstrip())
             tail = len(part.rstrip())
@@ -168,12 +171,14 @@ def keep_decorations(raw: str, new: str) -> str:
     return new + " " + raw
 
 
-def set_cell(cell: Cell, new: str, aligned: bool, raw: str | None = None) -> Edit:
+def set_cell(
+    cell: Cell, new: str, aligned: bool, raw: str | None = None, core: re.Pattern[str] = MODEL_CORE
+) -> Edit:
     """Replace the cell's value with `new`, keeping its padding and, when the
     cell's `raw` text is given, whatever decorates the value."""
     span, inner = cell.span, cell.inner
     if raw is not None and cell.text and (raw != cell.text or not raw.isalnum()):
-        new = keep_decorations(raw, new)
+        new = keep_decorations(raw, new, core)
     if not cell.text:
         width = inner.end - inner.start
         text = " " + new + " "

@@ -136,6 +136,10 @@ class RuleSet:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
+def batching_ids(data: Mapping[str, Any]) -> list[str]:
+    return list(data.get("batching", {}).get("rules", []))
+
+
 def default_rules_dir() -> Path:
     """The shipped rule set: inside the wheel, or `rules/` in a source checkout."""
     here = Path(__file__).resolve().parent
@@ -395,6 +399,10 @@ def _compile(data: Mapping[str, Any], sources: tuple[str, ...]) -> RuleSet:
         )
     overrides.sort(key=lambda o: o.order)
 
+    known = {r.id for r in rules}
+    for rid in batching_ids(data):
+        if rid not in known:
+            raise RuleError("batching.rules", f"unknown rule id {rid!r}")
     targets = {k: float(v) for k, v in data.get("targets", {}).items()}
     for key in ("haiku", "sonnet", "opus", "opus_max"):
         if key not in targets:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 # A slot holds up to 60 characters, at least one of them a letter or digit: a
 # blank, an emoji or punctuation alone does not fill "[architecture]".
-GAP = r"(?=[^\w\x1f]{0,59}\w)[^\x1f]{1,60}?"
+GAP = r"[^\w\x1f]{0,20}\w[^\x1f]{0,59}?"
 _SEP = r"\W*"
 _BOUND = r"\b"
 

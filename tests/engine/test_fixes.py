@@ -98,3 +98,9 @@ def test_claude_platform_names_are_kept() -> None:
     text = "| # | Ticket | Model |\n|---|---|---|\n| 1 | Implement ReportService | claude-3-sonnet |\n| 2 | Create users table migration | claude-3-opus |\n"
     fixed, _, _ = fix_all(Analyzer(default_rules()), text)
     assert fixed.splitlines()[3] == "| 2 | Create users table migration | claude-3-haiku |"
+
+
+def test_notes_after_the_value_stay_out_of_the_fix() -> None:
+    text = "| # | Ticket | Model | Cost Tier |\n|---|---|---|---|\n| 1 | Create users table migration | sonnet (for now) | $$ (approx) |\n"
+    fixed, _, _ = fix_all(Analyzer(default_rules()), text)
+    assert fixed.splitlines()[2] == "| 1 | Create users table migration | haiku (for now) | $ (approx) |"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..cells import strip_comments
-from ..fixes import set_cell
+from ..fixes import SYMBOL_CORE, set_cell
 from ..model import Diagnostic, Fix
 from .common import severity
 from .context import RowContext
@@ -27,7 +27,7 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
     shown = f"'{strip_comments(cell.text)}'" if have else "empty"
     message = f"Cost Tier is {shown} but the Model is {value.tier} ({want})"
     raw = ctx.row.text[cell.start : cell.end]
-    edit = set_cell(cell, want, ctx.style.is_aligned(ctx.columns.cost), raw)
+    edit = set_cell(cell, want, ctx.style.is_aligned(ctx.columns.cost), raw, SYMBOL_CORE)
     yield Diagnostic(
         CODE, severity(CODE), message, cell.span, Fix(f"Set Cost Tier to {want}", (edit,)), t.line
     )

@@ -71,7 +71,7 @@ def dispatch(server: TierlintServer, writer: QuietWriter, body: bytes) -> None:
         data = json.loads(body)
     except ValueError:
         _error(writer, None, -32700, "Parse error: the message is not valid JSON")
-        log.warning("tierlint: dropped a message that is not valid JSON (%d bytes)", len(body))
+        log.warning("dropped a message that is not valid JSON (%d bytes)", len(body))
         return
     if not isinstance(data, dict) or data.get("jsonrpc") != "2.0":
         _error(writer, data.get("id") if isinstance(data, dict) else None, -32600, "Invalid Request")
@@ -83,7 +83,7 @@ def dispatch(server: TierlintServer, writer: QuietWriter, body: bytes) -> None:
     except Exception:
         if is_request:
             _error(writer, msg_id, -32602, f"Invalid params for {data.get('method')!r}")
-        log.warning("tierlint: ignored a %r message with invalid params", data.get("method"))
+        log.warning("ignored a %r message with invalid params", data.get("method"))
         return
     try:
         protocol.handle_message(message)
@@ -92,7 +92,7 @@ def dispatch(server: TierlintServer, writer: QuietWriter, body: bytes) -> None:
     except Exception as exc:  # pragma: no cover - pygls answers handler errors itself
         if is_request:
             _error(writer, msg_id, -32603, f"Internal error: {exc}")
-        log.warning("tierlint: could not handle %r: %s", data.get("method"), exc)
+        log.warning("could not handle %r: %s", data.get("method"), exc)
 
 
 async def read_frames(
@@ -112,7 +112,7 @@ async def read_frames(
         if length is None:
             continue
         if length > MAX_BODY:
-            log.warning("tierlint: skipped a %d-byte message (limit %d)", length, MAX_BODY)
+            log.warning("skipped a %d-byte message (limit %d)", length, MAX_BODY)
             length = None
             continue
         try:
