@@ -139,10 +139,6 @@ def compile_template(template: str, slots: Mapping[str, str | list[str]]) -> str
     return body
 
 
-def compile_templates(templates: list[str], slots: Mapping[str, str | list[str]]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{compile_template(t, slots)})" for t in templates), re.IGNORECASE)
-
-
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _FOLD = re.compile(r"[_\s\-]+")
 
@@ -282,18 +278,6 @@ def anchors(template: str, slots: Mapping[str, str | list[str]], depth: int = 0)
         else:
             return frozenset(words), tuple(prefixes)
     return None
-
-
-def merge_anchors(found: list[Anchor | None]) -> Anchor | None:
-    if any(a is None for a in found):
-        return None
-    words: set[str] = set()
-    prefixes: list[str] = []
-    for a in found:
-        assert a is not None
-        words |= a[0]
-        prefixes.extend(a[1])
-    return frozenset(words), tuple(dict.fromkeys(prefixes))
 
 
 def may_match(anchor: Anchor | None, words: frozenset[str]) -> bool:

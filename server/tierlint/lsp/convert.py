@@ -9,7 +9,6 @@ from lsprotocol import types as lsp
 
 from ..codes import CODES
 from ..model import Diagnostic, Edit, Fix, Severity, Span
-from .documents import Document
 from .positions import to_client
 
 SOURCE = "tierlint"
@@ -119,7 +118,3 @@ def to_lsp(lines: Sequence[str], d: Diagnostic, encoding: str) -> lsp.Diagnostic
         source=SOURCE,
         data=data,
     )
-
-
-def doc_lines(doc: Document) -> list[str]:
-    return doc.lines

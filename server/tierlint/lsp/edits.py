@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from ..lines import split_lines
 from ..model import Edit
 from .convert import text_edits
 from .documents import Document
@@ -49,7 +48,3 @@ def fix_all_edits(ls: TierlintServer, doc: Document) -> list[Edit]:
     if new_text == doc.text:
         return []
     return list(minimal_edits(doc.text, new_text))
-
-
-def lines_of(text: str) -> list[str]:
-    return split_lines(text)
