@@ -11,6 +11,7 @@ from lsprotocol import types as lsp
 
 from .convert import to_lsp
 from .edits import fix_all_edits, workspace_edit
+from .guard import guarded
 from .lookup import index
 from .positions import from_client
 
@@ -28,14 +29,9 @@ def register(server: TierlintServer) -> None:
         lsp.TEXT_DOCUMENT_CODE_ACTION,
         lsp.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False),
     )
+    @guarded("code actions", list)
     async def code_action(ls: TierlintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-        try:
-            return await _actions(ls, params)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            ls.log_error("code actions failed", exc)
-            return []
+        return await _actions(ls, params)
 
 
 def _wants(only: list[str] | None, kind: str) -> bool:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from .convert import position
+from .guard import guarded
 
 if TYPE_CHECKING:
     from .server import TierlintServer
@@ -17,12 +18,9 @@ TIER_CODES = ("TL001", "TL002", "TL003", "TL004")
 
 def register(server: TierlintServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
+    @guarded("code lens", list)
     async def code_lens(ls: TierlintServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens] | None:
-        try:
-            return await _lenses(ls, params.text_document.uri)
-        except Exception as exc:
-            ls.log_error("code lens failed", exc)
-            return []
+        return await _lenses(ls, params.text_document.uri)
 
 
 async def _lenses(ls: TierlintServer, uri: str) -> list[lsp.CodeLens]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from .convert import span_range
+from .guard import guarded
 from .lookup import cursor
 
 if TYPE_CHECKING:
@@ -19,12 +20,9 @@ def register(server: TierlintServer) -> None:
         lsp.TEXT_DOCUMENT_COMPLETION,
         lsp.CompletionOptions(trigger_characters=["|", " "], resolve_provider=False),
     )
+    @guarded("completion")
     async def completion(ls: TierlintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-        try:
-            return await _complete(ls, params)
-        except Exception as exc:
-            ls.log_error("completion failed", exc)
-            return None
+        return await _complete(ls, params)
 
 
 async def _complete(ls: TierlintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:

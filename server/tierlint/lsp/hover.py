@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from ..model import Sprint, TableInfo, Ticket
+from .guard import guarded
 from .lookup import cursor
 
 if TYPE_CHECKING:
@@ -18,12 +19,9 @@ if TYPE_CHECKING:
 
 def register(server: TierlintServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    @guarded("hover")
     async def hover(ls: TierlintServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        try:
-            return await _hover(ls, params)
-        except Exception as exc:
-            ls.log_error("hover failed", exc)
-            return None
+        return await _hover(ls, params)
 
 
 async def _hover(ls: TierlintServer, params: lsp.HoverParams) -> lsp.Hover | None:
