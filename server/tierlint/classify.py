@@ -78,6 +78,7 @@ class Classifier:
         self.rules = rules
         self._memo: dict[tuple[str, str, bool], Recommendation] = {}
         self._roles: dict[str, Role | None] = {}
+        self._subjects: dict[tuple[str, bool], frozenset[str] | None] = {}
         self._design = next((o for o in rules.overrides if o.design_verbs), None)
         vetoes = [x.unless for x in (*rules.rules, *rules.overrides) if x.unless is not None]
         self._index = TemplateIndex(
@@ -124,16 +125,24 @@ class Classifier:
         return frozenset(w for w in words[1:] if w not in _STOP and w not in verbs)
 
     def design_subject(self, title: str) -> frozenset[str] | None:
-        if self._design is None:
-            return None
-        found = self.subject(title, self._design.design_verbs)
-        return found or None
+        return self._subject_of(title, True)
 
     def implement_subject(self, title: str) -> frozenset[str] | None:
-        if self._design is None:
-            return None
-        found = self.subject(title, self._design.implement_verbs)
-        return found or None
+        return self._subject_of(title, False)
+
+    def _subject_of(self, title: str, design: bool) -> frozenset[str] | None:
+        """Memoised: every row asks both questions, and backlogs repeat titles."""
+        key = (title, design)
+        memo = self._subjects
+        if key in memo:
+            return memo[key]
+        found = None
+        if self._design is not None:
+            verbs = self._design.design_verbs if design else self._design.implement_verbs
+            found = self.subject(title, verbs) or None
+        if len(memo) < 200_000:
+            memo[key] = found
+        return found
 
     def design_index(self, designs: list[frozenset[str]]) -> dict[str, list[frozenset[str]]]:
         """Design subjects by word, so matching an implement ticket costs a few

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import fnmatch
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -259,6 +257,8 @@ def _diff(name: str, before: str, after: str) -> str:
     a = before.splitlines(keepends=True)
     b = after.splitlines(keepends=True)
     old, new = (name, name) if Path(name).is_absolute() else (f"a/{name}", f"b/{name}")
+    import difflib
+
     return "".join(difflib.unified_diff(a, b, fromfile=old, tofile=new))
 
 
@@ -296,6 +296,8 @@ def cmd_explain(args: argparse.Namespace, out: list[str], err: list[str]) -> int
     role = analyzer.classifier.role(args.owner) if args.owner else None
     tiers = cfg.rules.tiers
     if args.format == "json":
+        import json
+
         out.append(
             json.dumps(
                 {
@@ -350,6 +352,8 @@ def _cwd_config() -> Config:
 
 def cmd_rules(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
     if args.format == "json":
+        import json
+
         out.append(
             json.dumps(
                 [

@@ -5,6 +5,7 @@ document, after `initialize` has been answered, so editors start it quickly."""
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -13,6 +14,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["serve"]:
         return serve(args[1:])
+    # A lint run is short-lived and builds many small objects without cycles:
+    # the cyclic collector would only walk them again and again.
+    gc.disable()
     from .cli import main as cli_main
 
     return cli_main(args)

@@ -7,7 +7,6 @@ spans them all (its text reproduces the untouched bytes in between).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -145,6 +144,8 @@ def file_json(r: FileResult) -> dict[str, object]:
 
 
 def render_json(results: Sequence[FileResult]) -> str:
+    import json
+
     return json.dumps({"version": 1, "files": [file_json(r) for r in results]}, ensure_ascii=False, indent=2)
 
 
@@ -280,4 +281,6 @@ def render_sarif(results: Sequence[FileResult]) -> str:
         "version": "2.1.0",
         "runs": [run],
     }
+    import json
+
     return json.dumps(doc, ensure_ascii=False, indent=2)

@@ -5,6 +5,11 @@ records pipe tables with the line of every row and the span of every cell. The
 stock table plugin is no use to a linter: it has no positions and silently
 turns a table into a paragraph when one row is ragged. Only block-level
 parsing runs: inline parsing is not needed for tables and would cost ~2x.
+
+Most sections of a backlog are a heading, paragraphs and tables. For those a
+line scan gives exactly what mistune would (`_plain_block`); a section with
+any line that could open another kind of block (a list, a quote, code, HTML,
+a setext underline…) goes to mistune, which is imported only then.
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
-
-import mistune
-from mistune.block_parser import BlockParser
-from mistune.core import BlockState
+from typing import TYPE_CHECKING, Any
 
 from .model import Cell, Heading, Row, Span, Table
+
+if TYPE_CHECKING:
+    import mistune
+    from mistune.block_parser import BlockParser
+    from mistune.core import BlockState
 
 # A header row holding a pipe, then a GFM delimiter row holding a pipe.
 _TABLE_START = (
@@ -158,6 +164,8 @@ class _Collector:
 
 
 def _build_parser() -> mistune.Markdown:
+    import mistune
+
     md = mistune.create_markdown(renderer=None, plugins=[])
     block: BlockParser = md.block
 
@@ -228,13 +236,19 @@ _PARSER: mistune.Markdown | None = None
 def parse_block(lines: list[str], first_line: int = 0) -> Block:
     """Parse `lines` (a whole document or one section of it) whose first line is
     `first_line` of the document."""
+    plain = _plain_block(lines, first_line)
+    if plain is not None:
+        return plain
+    return _mistune_block(lines, first_line)
+
+
+def _mistune_block(lines: list[str], first_line: int = 0) -> Block:
     global _PARSER
     if _PARSER is None:
         _PARSER = _build_parser()
+    from mistune.core import BlockState
+
     src = "\n".join(lines) + "\n"
-    if "\x00" in src:
-        # mistune treats NUL like any character; keep positions by leaving it.
-        pass
     col = _Collector(src, lines, first_line)
     state = BlockState()
     state.env["tierlint"] = col
@@ -244,6 +258,124 @@ def parse_block(lines: list[str], first_line: int = 0) -> Block:
     tables = tuple(_attach_headings(col.tables, col.headings))
     fences = tuple((a + first_line, b + first_line) for a, b in col.fences)
     return Block(tuple(col.headings), tables, directives, fences)
+
+
+# mistune's rules for the blocks the line scan knows (see _plain_block).
+_ATX_LINE = re.compile(r" {0,3}(?P<atx_1>#{1,6})(?!#+)(?P<atx_2>[ \t]*|[ \t]+.*?)$")
+_DELIM_LINE = re.compile(r" {0,3}(?=[^\n]*\|)\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+_FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*(.*)")
+_THEMATIC = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})")
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
+_LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
+def _indented_code(line: str) -> bool:
+    """mistune's test for a line of indented code (or a paragraph's continuation)."""
+    if len(line) > 4 and line.startswith("    "):
+        return True
+    body = line.lstrip(" ")
+    return body[:1] == "\t" and len(body) > 1
+
+
+def _plain_block(lines: list[str], first_line: int) -> Block | None:
+    """What mistune would find in a section made of paragraphs, pipe tables,
+    ATX headings, fenced code, thematic breaks, one-line HTML comments and block
+    quotes followed by a blank line; None when the section has anything else
+    (lists, setext headings, other HTML, indented code…), which mistune then
+    parses. Each case follows mistune's rule order: fenced code, then a table,
+    then the rest. `para` tracks whether mistune's last token is a paragraph,
+    which decides what a `---` line is."""
+    headings: list[Heading] = []
+    tables: list[Table] = []
+    fences: list[tuple[int, int]] = []
+    total = len(lines)
+    para = False
+    n = 0
+    while n < total:
+        text = lines[n]
+        if _indented_code(text):
+            return None
+        body = text.lstrip(" ")
+        if not body.strip(_WS):
+            para = False
+            n += 1
+            continue
+        if len(text) - len(body) > 3:
+            return None
+        c = body[0]
+        if c in "`~" and (m := _FENCE_OPEN.match(text)) is not None:
+            marker, info = m.group(1), m.group(2)
+            if c == "`" and "`" in info:
+                para = True  # not a fence: a paragraph line
+                n += 1
+                continue
+            close = re.compile(" {0,3}" + c + "{" + str(len(marker)) + r",}[ \t]*")
+            end = next((k for k in range(n + 1, total) if close.fullmatch(lines[k])), total - 1)
+            fences.append((n + first_line, end + first_line))
+            para = False
+            n = end + 1
+            continue
+        if "|" in text and n + 1 < total and _DELIM_LINE.fullmatch(lines[n + 1]):
+            header = split_row(text, n + first_line)
+            delim = split_row(lines[n + 1], n + 1 + first_line)
+            if header.width != delim.width or not header.values:
+                para = True  # not a table: the header line is a paragraph
+                n += 1
+                continue
+            rows = []
+            n += 2
+            while n < total:
+                row = lines[n]
+                if "|" not in row or not row.strip(_WS) or _INTERRUPT.match(row):
+                    break
+                rows.append(split_row(row, n + first_line))
+                n += 1
+            tables.append(Table(header, delim, tuple(rows), None))
+            continue  # a table adds no token: `para` stays as it was
+        if c == "#":
+            m = _ATX_LINE.match(text)
+            if m is None:
+                return None
+            title = m.group("atx_2").strip(" \t")
+            title = _ATX_TRIM.sub("", title) if title else title
+            start = max(text.find(title), 0) if title else len(text)
+            line = n + first_line
+            headings.append(
+                Heading(line, len(m.group("atx_1")), title, Span(line, start, start + len(title)))
+            )
+            para = False
+        elif c in "=-" and _SETEXT.fullmatch(text):
+            if para or not _THEMATIC.fullmatch(text):
+                return None  # a setext underline, or a list item
+            para = False
+        elif c in "*_" and _THEMATIC.fullmatch(text):
+            para = False
+        elif c == ">":
+            k = n
+            while (
+                k < total
+                and lines[k].lstrip(" ")[:1] == ">"
+                and len(lines[k]) - len(lines[k].lstrip(" ")) <= 3
+            ):
+                k += 1
+            if k < total and (lines[k].strip(_WS) or _indented_code(lines[k])):
+                return None  # a lazy continuation may follow
+            para = False
+            n = k
+            continue
+        elif c == "<":
+            if not (body.startswith("<!--") and "-->" in body[4:]):
+                return None
+            para = False  # a comment that ends on its line is a block of its own
+        elif c == "[" and "]:" in body:
+            return None  # maybe a link reference definition
+        elif (c in "-*+0123456789" and _LIST_ITEM.match(text)) or c in "=" or c.isspace() or c < " ":
+            return None
+        else:
+            para = True
+        n += 1
+    directives = _directives(lines, first_line, [(a - first_line, b - first_line) for a, b in fences])
+    return Block(tuple(headings), tuple(_attach_headings(tables, headings)), directives, tuple(fences))
 
 
 def _attach_headings(tables: list[Table], headings: list[Heading]) -> list[Table]:

@@ -295,3 +295,123 @@ def test_long_pipe_line_is_linear() -> None:
     small, big = _parse_seconds(2_500), _parse_seconds(10_000)
     # linear: 4x the text, ~4x the time; quadratic: ~16x
     assert big < 0.2 or big < 8 * max(small, 1e-3), (small, big)
+
+
+# -- the line-scan fast path agrees with mistune --------------------------------
+
+_PLAINISH = [
+    "",
+    " ",
+    "\t",
+    "Intro text for the sprint.",
+    "text | with a pipe",
+    "Distribution: 2 haiku (100%)",
+    "**Distribution:** 1 haiku, 1 sonnet",
+    "<!-- a note -->",
+    "<!-- tierlint-disable-next-line TL001 -->",
+    "<!-- not closed",
+    "-->",
+    "1.1 is a version",
+    "1. a list",
+    "2) another",
+    "- item | a | b",
+    "* star",
+    "**bold** start",
+    "*em* start",
+    "---",
+    "- - -",
+    "___",
+    "_x_ word",
+    "+",
+    "+x",
+    "===",
+    "=x",
+    "[ref]: https://example.com",
+    "# Sprint 1: Foundation",
+    "## Sprint 2 (2 tickets) ##",
+    "#hashtag",
+    " # Sprint 3",
+    "# a | b",
+    "   three spaces",
+    "    four spaces | x",
+    "\tTab | y",
+    "  \tspace tab",
+    "\x0b",
+    "\u00a0nbsp",
+    "> | quoted | table |",
+    "```",
+    "~~~",
+    "`code` | z",
+    "<div>",
+    "\u2028",
+    "```bash",
+    "```a`b",
+    "````",
+    "  ~~~~ info",
+    "> Note: x",
+    ">",
+    "***",
+    "* * *",
+    "--",
+    "  ---",
+    "[x] done",
+    "# Sprint 4 #",
+    "     ",
+]
+
+
+@st.composite
+def plainish_sections(draw) -> str:
+    cell = st.sampled_from(["", " Ticket ", "Model", "Owner", "haiku", "a \\| b", "🔄", "x"])
+
+    @st.composite
+    def row(draw) -> str:
+        cells = draw(st.lists(cell, min_size=1, max_size=4))
+        lead = draw(st.sampled_from(["", "|", " |", "   |", "    |", "\t|", "- |", "> |", "# |"]))
+        return lead + "|".join(cells) + draw(st.sampled_from(["", "|", "| "]))
+
+    delim = st.builds(
+        lambda lead, parts, trail: lead + "|".join(parts) + trail,
+        st.sampled_from(["", "|", " |", "    |"]),
+        st.lists(st.sampled_from(["---", ":--", "--:", " - "]), min_size=1, max_size=4),
+        st.sampled_from(["", "|", "| "]),
+    )
+    line = st.one_of(row(), row(), delim, st.sampled_from(_PLAINISH))
+    return "\n".join(draw(st.lists(line, max_size=14)))
+
+
+def check_fast_path(lines: list[str]) -> int:
+    """Compare the line scan with mistune on every section; returns how many
+    sections took the fast path."""
+    from tierlint.parse import _mistune_block, _plain_block
+    from tierlint.sections import scan
+
+    fast = 0
+    for a, b in scan(lines).sections:
+        plain = _plain_block(lines[a:b], a)
+        if plain is not None:
+            fast += 1
+            assert plain == _mistune_block(lines[a:b], a), lines[a:b]
+    return fast
+
+
+@settings(max_examples=examples(300))
+@given(plainish_sections())
+@example("## Sprint 1\n\n| # | Ticket | Model |\n|---|---|---|\n| 1 | Add x | haiku |\nDistribution: 1")
+@example("# a | b\n|---|---|\n| 1 | 2 |")
+@example("text\n| a | b |\n|---|---|\n| 1 | 2 |\n- item | x\n> q | r")
+@example("| a | b |\n|---|\n| 1 | 2 |")
+@example("    | a | b |\n|---|---|")
+@example("<!-- x --> | a | b |\n|---|---|")
+def test_line_scan_agrees_with_mistune(text: str) -> None:
+    check_fast_path(split_lines(text))
+
+
+def test_line_scan_agrees_with_mistune_on_fixtures() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    fast = 0
+    for path in sorted(root.rglob("*.md")):
+        fast += check_fast_path(split_lines(path.read_text(encoding="utf-8", errors="replace")))
+    assert fast >= 80  # most sections of real backlogs take the fast path
