@@ -32,6 +32,7 @@ from .model import (
     TableInfo,
     Ticket,
 )
+from .parallel import MIN_CHARS, Helper
 from .parse import Directive, parse_block
 from .rules import RuleSet
 from .sections import Layout, is_code_line, scan
@@ -95,7 +96,8 @@ class _Section:
     block: Any
     preps: list[_TablePrep]
     designs: list[frozenset[str]]
-    implements: list[tuple[int, frozenset[str]]]
+    # (ticket index, subject, title, owner) of tickets that start with an implement verb
+    implements: list[tuple[int, frozenset[str], str, str]]
     summaries: list[SummaryLine]
     result: tuple[tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...]] | None = None
     designs_key: object = None
@@ -104,8 +106,9 @@ class _Section:
 class Analyzer:
     """Analyses documents with one rule set, reusing unchanged sections."""
 
-    def __init__(self, rules: RuleSet, cache_size: int = 4096) -> None:
+    def __init__(self, rules: RuleSet, cache_size: int = 4096, workers: int = 1) -> None:
         self.rules = rules
+        self.workers = workers
         self.classifier = Classifier(rules)
         self.models = ModelReader(rules)
         self.statuses = StatusReader(rules)
@@ -128,7 +131,7 @@ class Analyzer:
         block = parse_block(lines[start:end], start)
         preps = []
         designs: list[frozenset[str]] = []
-        implements: list[tuple[int, frozenset[str]]] = []
+        implements: list[tuple[int, frozenset[str], str, str]] = []
         k = 0
         for table in block.tables:
             cols = find_columns(table, self.rules)
@@ -149,12 +152,9 @@ class Analyzer:
                 d = self.classifier.design_subject(title_text)
                 if d:
                     designs.append(d)
-                # Only an opus recommendation can be capped by an opus design ticket.
                 subject = self.classifier.implement_subject(title_text)
                 if subject:
-                    first = self.classifier.classify(title_text, owner)
-                    if first.tier == "opus" and not first.always:
-                        implements.append((k, subject))
+                    implements.append((k, subject, title_text, owner))
                 k += 1
             preps.append(_TablePrep(table, cols, rows))
         summaries = self._summaries(lines, start, end, layout, preps)
@@ -191,13 +191,15 @@ class Analyzer:
     ) -> tuple[tuple[TableInfo, ...], tuple[Diagnostic, ...]]:
         if section.result is not None and section.designs_key == designs_key:
             return section.result[1], section.result[2]  # same design tickets as last time
-        flags = tuple(self.classifier.implements_design(s, designs) for _, s in section.implements)
+        flags = tuple(
+            self._capped(subject, title, owner, designs) for _, subject, title, owner in section.implements
+        )
         section.designs_key = designs_key
         if section.result is not None and section.result[0] == flags:
             return section.result[1], section.result[2]
         infos = []
         diags: list[Diagnostic] = []
-        flagged = {k for (k, _), f in zip(section.implements, flags) if f}
+        flagged = {k for (k, _, _, _), f in zip(section.implements, flags) if f}
         k = 0
         rules = self.rules
         for index, prep in enumerate(section.preps):
@@ -253,16 +255,55 @@ class Analyzer:
         section.result = (flags, tuple(infos), tuple(diags))
         return section.result[1], section.result[2]
 
+    def _capped(
+        self, subject: frozenset[str], title: str, owner: str, designs: dict[str, list[frozenset[str]]]
+    ) -> bool:
+        """True when an implement ticket follows an opus design ticket of the
+        document and would itself be opus: only such a ticket is capped."""
+        if not designs:
+            return False
+        first = self.classifier.classify(title, owner)
+        if first.tier != "opus" or first.always:
+            return False
+        return self.classifier.implements_design(subject, designs)
+
+    def _helper(self, text: str) -> Helper | None:
+        """A helper process for a big document, forked before parsing it."""
+        if self.workers < 2 or len(text) < MIN_CHARS:
+            return None
+        return Helper.start(self.classifier)
+
+    def _classify_ahead(self, sections: list[_Section], helper: Helper) -> None:
+        """Classify the tickets of sections not analysed yet, half of them in
+        the helper process."""
+        seen: set[tuple[str, str]] = set()
+        for section in sections:
+            if section.result is not None:
+                continue
+            for prep in section.preps:
+                seen.update((title, owner) for _, _, title, owner, _, _ in prep.rows)
+        helper.classify(self.classifier, sorted(seen))
+
     # -- the document -----------------------------------------------------------
 
     def analyze(self, text: str, settings: Settings | None = None) -> Analysis:
         settings = settings or Settings()
+        helper = self._helper(text)
+        try:
+            return self._analyze(text, settings, helper)
+        finally:
+            if helper is not None:
+                helper.close()
+
+    def _analyze(self, text: str, settings: Settings, helper: Helper | None) -> Analysis:
         lines = split_lines(text)
         if lines and lines[0].startswith("\ufeff"):
             # A BOM is not text: read it as a space so line 0 keeps its columns.
             lines[0] = " " + lines[0][1:]
         layout = scan(lines)
         sections = [self._section(lines, a, b, layout) for a, b in layout.sections]
+        if helper is not None:
+            self._classify_ahead(sections, helper)
         all_designs = [d for s in sections for d in s.designs]
         designs_key = tuple(all_designs)
         designs = self.classifier.design_index(all_designs) if all_designs else {}

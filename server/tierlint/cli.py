@@ -18,6 +18,7 @@ from .analyze import Analyzer, Settings, fix_all
 from .codes import CODES, is_selector
 from .config import Config, ConfigError, ConfigResolver, default_config
 from .output import FileResult, render_github, render_json, render_sarif, render_text
+from .parallel import default_workers
 from .rules import RuleError, RuleSet
 from .sources import Source, SourceError, decode, encode, read, walk, write_atomic
 
@@ -107,7 +108,7 @@ class Runner:
     def analyzer(self, rules: RuleSet) -> Analyzer:
         key = id(rules)
         if key not in self._analyzers:
-            self._analyzers[key] = Analyzer(rules)
+            self._analyzers[key] = Analyzer(rules, workers=default_workers())
         return self._analyzers[key]
 
 

@@ -131,17 +131,23 @@ def aligned_columns(table: Table, only: tuple[int, ...] | None = None) -> frozen
     if len(rows) <= 2:
         return frozenset()
     width = table.header.width
-    wanted = [c for c in (only if only is not None else range(width)) if c < width]
-    seen: dict[int, set[int]] = {c: set() for c in wanted}
+    # column -> its width so far; a column leaves as soon as one row differs,
+    # so an unaligned table costs a row or two
+    left: dict[int, int | None] = {c: None for c in (only if only is not None else range(width)) if c < width}
     for r in rows:
+        if not left:
+            break
         if "\\" in r.text or not (r.has_leading_pipe and r.has_trailing_pipe):
             widths = [c.inner_end - c.inner_start for c in r.cells]
         else:
             widths = [len(p) for p in r.text.split("|")[1:-1]]
-        for col in wanted:
+        for col, seen in list(left.items()):
             if col < len(widths):
-                seen[col].add(widths[col])
-    return frozenset(col for col in wanted if len(seen[col]) == 1)
+                if seen is None:
+                    left[col] = widths[col]
+                elif seen != widths[col]:
+                    del left[col]
+    return frozenset(left)
 
 
 _COMMENT = re.compile(r"(<!--.*?-->)", re.DOTALL)

@@ -22,7 +22,21 @@ class TemplateError(ValueError):
     pass
 
 
-def _tokens(template: str) -> list[str]:
+_TOKENS: dict[str, tuple[str, ...]] = {}
+
+
+def _tokens(template: str) -> tuple[str, ...]:
+    """The template's words, slots and groups (memoised: slot values recur in
+    hundreds of templates)."""
+    found = _TOKENS.get(template)
+    if found is None:
+        found = tuple(_split_tokens(template))
+        if len(_TOKENS) < 20_000:
+            _TOKENS[template] = found
+    return found
+
+
+def _split_tokens(template: str) -> list[str]:
     out: list[str] = []
     i = 0
     n = len(template)
@@ -247,9 +261,24 @@ def _word_anchor(word: str) -> Anchor | None:
     return frozenset(words), ()
 
 
+_ANCHORS: dict[tuple[int, str, int], tuple[Mapping[str, str | list[str]], Anchor | None]] = {}
+
+
 def anchors(template: str, slots: Mapping[str, str | list[str]], depth: int = 0) -> Anchor | None:
     """Words (and word prefixes) of which a title must contain one for `template`
     to have any chance of matching; None when no such word can be named."""
+    key = (id(slots), template, depth)
+    found = _ANCHORS.get(key)
+    if found is not None and found[0] is slots:
+        return found[1]
+    result = _anchors(template, slots, depth)
+    if len(_ANCHORS) > 20_000:
+        _ANCHORS.clear()
+    _ANCHORS[key] = (slots, result)
+    return result
+
+
+def _anchors(template: str, slots: Mapping[str, str | list[str]], depth: int) -> Anchor | None:
     if depth > 4:
         return None
     for tok in _tokens(template.lstrip("^").strip()):
@@ -316,20 +345,42 @@ _COMMON_VERBS = frozenset(
 )
 
 
+def requirements(template: str, slots: Mapping[str, str | list[str]]) -> tuple[Anchor, ...]:
+    """One anchor per required element of `template` that can be named: a title
+    must pass every one of them for the template to match, so most templates
+    are ruled out by set lookups instead of a regex search."""
+    out: list[Anchor] = []
+    for tok in _tokens(template.lstrip("^").strip()):
+        if tok.endswith("?") and tok[0] in "([":
+            continue
+        found = anchors(tok, slots)
+        if found is not None:
+            out.append(found)
+    return tuple(out)
+
+
 class Template:
     """One compiled template: a cheap word pre-filter, and a regex compiled the
     first time a title passes the filter (most templates never need one)."""
 
-    __slots__ = ("_rx", "anchor", "source", "text")
+    __slots__ = ("_rx", "anchor", "needs", "source", "text")
 
     def __init__(self, text: str, slots: Mapping[str, str | list[str]]) -> None:
         self.text = text
         self.source = compile_template(text, slots)
-        self.anchor = best_anchor(text, slots)
+        self.needs = requirements(text, slots)
+        self.anchor = _best(self.needs)
         self._rx: re.Pattern[str] | None = None
 
+    def possible(self, words: frozenset[str]) -> bool:
+        """False when some required word of the template is missing from `words`."""
+        for exact, prefixes in self.needs:
+            if words.isdisjoint(exact) and not (prefixes and any(w.startswith(prefixes) for w in words)):
+                return False
+        return True
+
     def search(self, text: str, words: frozenset[str]) -> str | None:
-        if not may_match(self.anchor, words):
+        if not may_match(self.anchor, words) or not self.possible(words):
             return None
         rx = self._rx
         if rx is None:
@@ -361,14 +412,10 @@ class Matcher:
 def best_anchor(template: str, slots: Mapping[str, str | list[str]]) -> Anchor | None:
     """Like `anchors`, but prefers a required element other than a common verb,
     which would let nearly every ticket through the filter."""
-    body = template.lstrip("^").strip()
-    found: list[Anchor] = []
-    for tok in _tokens(body):
-        if tok.endswith("?") and tok[0] in "([":
-            continue
-        sub = anchors(tok, slots) if not tok.startswith("(") else anchors(f"{tok}", slots)
-        if sub is not None:
-            found.append(sub)
+    return _best(requirements(template, slots))
+
+
+def _best(found: tuple[Anchor, ...]) -> Anchor | None:
     if not found:
         return None
     for a in found:
@@ -425,6 +472,8 @@ class TemplateIndex:
             if tid in seen:
                 continue
             seen.add(tid)
+            if t.needs and not t.possible(words):
+                continue
             rx = t._rx
             if rx is None:
                 rx = t._rx = re.compile(t.source, re.IGNORECASE)

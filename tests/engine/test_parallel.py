@@ -1,0 +1,116 @@
+"""The CLI's helper process: classifying half the tickets in a forked process
+gives exactly the analysis of one process, and a helper that fails costs
+nothing but time."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+import tierlint.analyze as analyze_module
+from tierlint import parallel
+from tierlint.analyze import Analyzer
+from tierlint.config import default_rules
+from tierlint.model import Analysis
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+
+
+def corpus_text() -> str:
+    return "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.md")))
+
+
+def summary(a: Analysis) -> list[object]:
+    out: list[object] = [(d.code, d.severity, d.message, d.span, d.fix) for d in a.diagnostics]
+    out += [(t.line, t.recommendation, t.tier) for t in a.tickets]
+    out += [(s.line, s.distribution, s.cost) for s in a.sprints]
+    return out
+
+
+@pytest.fixture
+def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the corpus (a few hundred tickets) take the parallel path."""
+    monkeypatch.setattr(analyze_module, "MIN_CHARS", 1000)
+    monkeypatch.setattr(parallel, "MIN_TICKETS", 10)
+
+
+def test_two_processes_give_the_same_analysis(
+    small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = corpus_text()
+    served: list[int] = []
+    real = parallel.Helper.classify
+
+    def spy(self: parallel.Helper, classifier, keys):  # type: ignore[no-untyped-def]
+        n = real(self, classifier, keys)
+        served.append(n)
+        return n
+
+    monkeypatch.setattr(parallel.Helper, "classify", spy)
+    one = Analyzer(default_rules(), workers=1).analyze(text)
+    two = Analyzer(default_rules(), workers=2).analyze(text)
+    assert served and served[0] > 100  # the helper did classify half of them
+    assert summary(two) == summary(one)
+    assert len(one.diagnostics) > 50
+
+
+def test_a_failing_helper_changes_nothing(small_thresholds: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("helper lost")
+
+    monkeypatch.setattr(parallel, "_serve", broken)
+    text = corpus_text()
+    one = Analyzer(default_rules(), workers=1).analyze(text)
+    two = Analyzer(default_rules(), workers=2).analyze(text)
+    assert summary(two) == summary(one)
+
+
+def test_small_files_do_not_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise AssertionError("forked for a small file")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    Analyzer(default_rules(), workers=2).analyze(corpus_text())
+
+
+def test_jobs_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIERLINT_JOBS", "1")
+    assert parallel.default_workers() == 1
+    monkeypatch.delenv("TIERLINT_JOBS")
+    expected = 2 if len(os.sched_getaffinity(0)) >= 2 else 1
+    assert parallel.default_workers() == expected
+
+
+def test_cli_output_is_the_same_in_one_process(tmp_path: Path) -> None:
+    """A generated backlog big enough for the CLI to fork on its own."""
+    import subprocess
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "backlog.md"
+    path.write_text(generate(3000, seed=7), encoding="utf-8")
+    assert path.stat().st_size > parallel.MIN_CHARS
+    env = dict(os.environ)
+    runs = []
+    for jobs in ("1", "2"):
+        env["TIERLINT_JOBS"] = jobs
+        runs.append(
+            subprocess.run(
+                [sys.executable, "-m", "tierlint", "check", "--format", "json", str(path)],
+                capture_output=True,
+                text=True,
+                env=env,
+            )
+        )
+    assert runs[0].returncode == runs[1].returncode == 1
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[0].stderr == runs[1].stderr == ""
+    assert runs[0].stdout.count('"code"') > 500
