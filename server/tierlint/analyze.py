@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from . import checks
@@ -73,12 +74,16 @@ class Settings:
         return found[1]
 
     def level(self, code: str, default: Severity) -> Severity:
+        return self.override(code) or default
+
+    def override(self, code: str) -> Severity | None:
+        """The severity configured for `code`, if any."""
         if code in CODES:
-            return self._decisions()[code][1] or default
+            return self._decisions()[code][1]
         value = self.severity.get(code)
         if value and value.lower() != "off":
             return Severity.parse(value)
-        return default
+        return None
 
 
 _DECISIONS: dict[int, tuple[Settings, dict[str, tuple[bool, Severity | None]]]] = {}
@@ -113,6 +118,9 @@ class Analyzer:
         self.models = ModelReader(rules)
         self.statuses = StatusReader(rules)
         self._cache: dict[tuple[int, str], _Section] = {}
+        self._sprint_memo: dict[tuple[object, ...], tuple[tuple[TableInfo, ...], list[Diagnostic]]] = {}
+        self._names: dict[tuple[Heading, bool], tuple[str | None, str, int | None]] = {}
+        self._sprint_texts: dict[str, bool] = {}
         self._cache_size = cache_size
         words = "|".join(re.escape(w) for w in rules.sprint_words)
         self._sprint_re = re.compile(
@@ -324,21 +332,15 @@ class Analyzer:
             summaries.extend(s.summaries)
             diags.extend(t_diags)
         sprints = self._sprints(headings, infos)
-        by_heading = {s.heading.line if s.heading else -1: s for s in sprints}
+        by_table: dict[int, list[SummaryLine]] = {}
+        for x in summaries:
+            by_table.setdefault(x.table_line, []).append(x)
         for sprint in sprints:
-            table_lines = {i.table.first_line for i in sprint.tables}
-            ctx = SprintContext(
-                self.rules,
-                sprint,
-                tuple(x for x in summaries if x.table_line in table_lines),
-                sprint.heading if sprint.is_sprint or sprint.heading else None,
-            )
-            for check in checks.SPRINT:
-                diags.extend(check.check(ctx))
+            mine = tuple(x for i in sprint.tables for x in by_table.get(i.table.first_line, ()))
+            diags.extend(self._sprint_checks(sprint, mine))
         fctx = FileContext(self.rules, tuple(sprints))
         for check in checks.FILE:
             diags.extend(check.check(fctx))
-        del by_heading
         diags = _filter(diags, directives, settings)
         total = Distribution()
         cost = 0
@@ -347,14 +349,44 @@ class Analyzer:
             cost += s.cost
         return Analysis(tuple(sprints), tuple(diags), total, cost)
 
+    def _sprint_checks(self, sprint: Sprint, summaries: tuple[SummaryLine, ...]) -> list[Diagnostic]:
+        """The sprint checks' findings, reused while the sprint's tables are the
+        very objects of last time (their sections unchanged), so an edit
+        re-checks only its own sprint."""
+        key = (
+            sprint.id,
+            sprint.name,
+            sprint.heading,
+            sprint.is_sprint,
+            sprint.declared_count,
+            summaries,
+            tuple(map(id, sprint.tables)),
+        )
+        found = self._sprint_memo.get(key)
+        if found is not None and all(a is b for a, b in zip(found[0], sprint.tables)):
+            return found[1]
+        heading = sprint.heading if sprint.is_sprint or sprint.heading else None
+        ctx = SprintContext(self.rules, sprint, summaries, heading)
+        out = [d for check in checks.SPRINT for d in check.check(ctx)]
+        if len(self._sprint_memo) >= 4 * self._cache_size:
+            self._sprint_memo.clear()
+        self._sprint_memo[key] = (sprint.tables, out)
+        return out
+
     def _sprints(self, headings: list[Heading], infos: list[TableInfo]) -> list[Sprint]:
         owners: dict[int, list[TableInfo]] = {}
         owner_heading: dict[int, Heading | None] = {}
         sprint_of: dict[int, bool] = {}
         index = {h.line: i for i, h in enumerate(headings)}
+        parents = _parents(headings)
+        owner_of: dict[int, tuple[Heading | None, bool]] = {}
         for info in infos:
             h = info.table.heading
-            owner, is_sprint = self._owner(h, headings, index)
+            at = h.line if h is not None else -1
+            found = owner_of.get(at)
+            if found is None:
+                found = owner_of[at] = self._owner(h, headings, index, parents)
+            owner, is_sprint = found
             key = owner.line if owner is not None else -1
             owners.setdefault(key, []).append(info)
             owner_heading[key] = owner
@@ -376,29 +408,48 @@ class Analyzer:
         return out
 
     def _owner(
-        self, h: Heading | None, headings: list[Heading], index: dict[int, int]
+        self, h: Heading | None, headings: list[Heading], index: dict[int, int], parents: list[int]
     ) -> tuple[Heading | None, bool]:
+        """The heading that owns a table: the nearest enclosing sprint heading,
+        else the nearest enclosing heading of level 1 or 2, else its own."""
         if h is None:
             return None, False
         chain = [h]
         i = index.get(h.line, -1)
-        level = h.level
-        while i > 0 and level > 1:
-            i -= 1
-            if headings[i].level < level:
+        if i >= 0:
+            i = parents[i]
+            while i >= 0:
                 chain.append(headings[i])
-                level = headings[i].level
+                i = parents[i]
         for c in chain:
-            if self._sprint_re.match(c.text):
+            if self._is_sprint(c.text):
                 return c, True
         for c in chain:
             if c.level <= 2:
                 return c, False
         return h, False
 
+    def _is_sprint(self, text: str) -> bool:
+        found = self._sprint_texts.get(text)
+        if found is None:
+            found = self._sprint_re.match(text) is not None
+            if len(self._sprint_texts) >= self._cache_size:
+                self._sprint_texts.clear()
+            self._sprint_texts[text] = found
+        return found
+
     def _name(self, h: Heading | None, is_sprint: bool) -> tuple[str | None, str, int | None]:
         if h is None:
             return None, "", None
+        found = self._names.get((h, is_sprint))
+        if found is None:
+            found = self._read_name(h, is_sprint)
+            if len(self._names) >= self._cache_size:
+                self._names.clear()
+            self._names[(h, is_sprint)] = found
+        return found
+
+    def _read_name(self, h: Heading, is_sprint: bool) -> tuple[str | None, str, int | None]:
         text = h.text
         declared = None
         m = _COUNT.search(text)
@@ -438,19 +489,41 @@ def _get(values: tuple[str, ...], index: int | None) -> str:
     return values[index]
 
 
+def _parents(headings: list[Heading]) -> list[int]:
+    """For each heading, the index of the nearest earlier heading of a lower
+    level (-1 for none): one pass with a stack instead of a walk back per table."""
+    parents: list[int] = []
+    stack: list[int] = []
+    for i, h in enumerate(headings):
+        while stack and headings[stack[-1]].level >= h.level:
+            stack.pop()
+        parents.append(stack[-1] if stack else -1)
+        stack.append(i)
+    return parents
+
+
+_ORDER = attrgetter("span.line", "span.start", "code")
+
+
 def _filter(diags: Iterable[Diagnostic], directives: list[Directive], settings: Settings) -> list[Diagnostic]:
     suppress = _Suppressions(directives) if directives else None
+    decided: dict[str, tuple[bool, Severity | None]] = {}
     out = []
     for d in diags:
-        if not settings.enabled(d.code):
+        code = d.code
+        choice = decided.get(code)
+        if choice is None:
+            on = settings.enabled(code)
+            choice = decided[code] = (on, settings.override(code) if on else None)
+        if not choice[0]:
             continue
-        if suppress is not None and suppress.hides(d.code, d.span.line):
+        if suppress is not None and suppress.hides(code, d.span.line):
             continue
-        level = settings.level(d.code, d.severity)
+        level = choice[1] or d.severity
         if level != d.severity:
-            d = Diagnostic(d.code, level, d.message, d.span, d.fix, d.ticket_line, d.end_line)
+            d = Diagnostic(code, level, d.message, d.span, d.fix, d.ticket_line, d.end_line)
         out.append(d)
-    out.sort(key=lambda d: (d.span.line, d.span.start, d.code))
+    out.sort(key=_ORDER)
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Diagnostic
+from ..model import Diagnostic, TableInfo, Ticket
 from .common import severity
 from .context import FileContext
 
@@ -19,13 +19,31 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
             col = info.columns.id
             if col is None:
                 continue
-            for t in info.tickets:
-                key = t.id.strip()
-                if key.lower() in _NOT_IDS or key.startswith("{{"):
-                    continue
+            for key, line, t in _ids(info):
                 if key not in first:
-                    first[key] = t.line
+                    first[key] = line
                     continue
                 cell = t.row.cells[col]
                 message = f"Duplicate ticket id '{key}' (first used on line {first[key] + 1})"
                 yield Diagnostic(CODE, severity(CODE), message, cell.span, None, t.line)
+
+
+_IDS: dict[int, tuple[TableInfo, tuple[tuple[str, int, Ticket], ...]]] = {}
+
+
+def _ids(info: TableInfo) -> tuple[tuple[str, int, Ticket], ...]:
+    """The table's real ticket ids, kept while the table is unchanged: an edit
+    elsewhere in a big backlog then costs a lookup per table, not per ticket."""
+    found = _IDS.get(id(info))
+    if found is not None and found[0] is info:
+        return found[1]
+    out = []
+    for t in info.tickets:
+        key = t.id.strip()
+        if key.lower() in _NOT_IDS or key.startswith("{{"):
+            continue
+        out.append((key, t.row.line, t))
+    if len(_IDS) > 50_000:
+        _IDS.clear()
+    _IDS[id(info)] = (info, tuple(out))
+    return _IDS[id(info)][1]
