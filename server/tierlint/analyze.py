@@ -33,7 +33,7 @@ from .model import (
     TableInfo,
     Ticket,
 )
-from .parallel import MIN_CHARS, Helper
+from .parallel import HELPER_SHARE, MIN_CHARS, Helper
 from .parse import Directive, parse_block
 from .rules import RuleSet
 from .sections import Layout, is_code_line, scan
@@ -275,43 +275,68 @@ class Analyzer:
             return False
         return self.classifier.implements_design(subject, designs)
 
-    def _helper(self, text: str) -> Helper | None:
-        """A helper process for a big document, forked before parsing it."""
-        if self.workers < 2 or len(text) < MIN_CHARS:
-            return None
-        return Helper.start(self.classifier)
+    def _split(self, layout: Layout, lines: list[str]) -> int:
+        """The first section the helper takes: the helper starts while this
+        process still parses, so it gets somewhat more than half the lines."""
+        target = len(lines) * (1 - HELPER_SHARE)
+        for i, (start, _) in enumerate(layout.sections):
+            if start >= target:
+                return i
+        return len(layout.sections)
 
-    def _classify_ahead(self, sections: list[_Section], helper: Helper) -> None:
-        """Classify the tickets of sections not analysed yet, half of them in
-        the helper process."""
-        seen: set[tuple[str, str]] = set()
+    def _keys(self, sections: list[_Section]) -> set[tuple[str, str]]:
+        """(title, owner) of every ticket in sections not analysed yet."""
+        keys: set[tuple[str, str]] = set()
         for section in sections:
-            if section.result is not None:
-                continue
-            for prep in section.preps:
-                seen.update((title, owner) for _, _, title, owner, _, _ in prep.rows)
-        helper.classify(self.classifier, sorted(seen))
+            if section.result is None:
+                for prep in section.preps:
+                    keys.update((title, owner) for _, _, title, owner, _, _ in prep.rows)
+        return keys
+
+    def _start_helper(self, lines: list[str], layout: Layout) -> tuple[Helper, int] | None:
+        """For a big document, fork a helper that parses the sections from
+        `split` on and classifies their tickets while this process parses."""
+        if self.workers < 2 or sum(len(x) for x in lines) < MIN_CHARS or len(layout.sections) < 2:
+            return None
+        split = self._split(layout, lines)
+
+        def work() -> list[tuple[tuple[str, str], Any]]:
+            tail = [self._section(lines, a, b, layout) for a, b in layout.sections[split:]]
+            keys = [k for k in sorted(self._keys(tail)) if not self.classifier.known(*k)]
+            return [(k, self.classifier.classify(*k)) for k in keys]
+
+        helper = Helper.start(work)
+        return (helper, split) if helper is not None else None
 
     # -- the document -----------------------------------------------------------
 
     def analyze(self, text: str, settings: Settings | None = None) -> Analysis:
         settings = settings or Settings()
-        helper = self._helper(text)
-        try:
-            return self._analyze(text, settings, helper)
-        finally:
-            if helper is not None:
-                helper.close()
-
-    def _analyze(self, text: str, settings: Settings, helper: Helper | None) -> Analysis:
         lines = split_lines(text)
         if lines and lines[0].startswith("\ufeff"):
             # A BOM is not text: read it as a space so line 0 keeps its columns.
             lines[0] = " " + lines[0][1:]
         layout = scan(lines)
+        started = self._start_helper(lines, layout)
+        if started is None:
+            return self._analyze(lines, layout, settings, None)
+        helper, split = started
+        try:
+            return self._analyze(lines, layout, settings, (helper, split))
+        finally:
+            helper.close()
+
+    def _analyze(
+        self, lines: list[str], layout: Layout, settings: Settings, helper: tuple[Helper, int] | None
+    ) -> Analysis:
         sections = [self._section(lines, a, b, layout) for a, b in layout.sections]
         if helper is not None:
-            self._classify_ahead(sections, helper)
+            # Classify this process's share while the helper does the rest.
+            theirs = self._keys(sections[helper[1] :])
+            for title, owner in sorted(self._keys(sections[: helper[1]]) - theirs):
+                self.classifier.classify(title, owner)
+            for (title, owner), rec in helper[0].results():
+                self.classifier.remember(title, owner, rec)
         all_designs = [d for s in sections for d in s.designs]
         designs_key = tuple(all_designs)
         designs = self.classifier.design_index(all_designs) if all_designs else {}

@@ -36,25 +36,22 @@ def summary(a: Analysis) -> list[object]:
 def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the corpus (a few hundred tickets) take the parallel path."""
     monkeypatch.setattr(analyze_module, "MIN_CHARS", 1000)
-    monkeypatch.setattr(parallel, "MIN_TICKETS", 10)
 
 
-def test_two_processes_give_the_same_analysis(
-    small_thresholds: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_two_processes_give_the_same_analysis(small_thresholds: None, monkeypatch: pytest.MonkeyPatch) -> None:
     text = corpus_text()
     served: list[int] = []
-    real = parallel.Helper.classify
+    real = parallel.Helper.results
 
-    def spy(self: parallel.Helper, classifier, keys):  # type: ignore[no-untyped-def]
-        n = real(self, classifier, keys)
-        served.append(n)
-        return n
+    def spy(self: parallel.Helper) -> list[object]:
+        found = real(self)
+        served.append(len(found))
+        return found
 
-    monkeypatch.setattr(parallel.Helper, "classify", spy)
+    monkeypatch.setattr(parallel.Helper, "results", spy)
     one = Analyzer(default_rules(), workers=1).analyze(text)
     two = Analyzer(default_rules(), workers=2).analyze(text)
-    assert served and served[0] > 100  # the helper did classify half of them
+    assert served and served[0] > 100  # the helper did classify its part
     assert summary(two) == summary(one)
     assert len(one.diagnostics) > 50
 
@@ -63,7 +60,18 @@ def test_a_failing_helper_changes_nothing(small_thresholds: None, monkeypatch: p
     def broken(*_args: object) -> None:
         raise RuntimeError("helper lost")
 
-    monkeypatch.setattr(parallel, "_serve", broken)
+    monkeypatch.setattr(parallel, "_run", broken)
+    text = corpus_text()
+    one = Analyzer(default_rules(), workers=1).analyze(text)
+    two = Analyzer(default_rules(), workers=2).analyze(text)
+    assert summary(two) == summary(one)
+
+
+def test_a_helper_that_dies_changes_nothing(small_thresholds: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def dies(*_args: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(parallel, "_run", dies)
     text = corpus_text()
     one = Analyzer(default_rules(), workers=1).analyze(text)
     two = Analyzer(default_rules(), workers=2).analyze(text)
