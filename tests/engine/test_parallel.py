@@ -38,7 +38,9 @@ def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(analyze_module, "MIN_CHARS", 1000)
 
 
-def test_two_processes_give_the_same_analysis(small_thresholds: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_processes_give_the_same_analysis(
+    small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = corpus_text()
     served: list[int] = []
     real = parallel.Helper.results
