@@ -293,11 +293,22 @@ class Analyzer:
                     keys.update((title, owner) for _, _, title, owner, _, _ in prep.rows)
         return keys
 
+    def _mostly_new(self, lines: list[str], layout: Layout) -> bool:
+        """True unless a sample of the sections is already in the cache."""
+        if not self._cache:
+            return True
+        step = max(1, len(layout.sections) // 20)
+        sample = layout.sections[::step]
+        cached = sum((a, "\n".join(lines[a:b])) in self._cache for a, b in sample)
+        return cached * 4 < len(sample)
+
     def _start_helper(self, lines: list[str], layout: Layout) -> tuple[Helper, int] | None:
         """For a big document, fork a helper that parses the sections from
         `split` on and classifies their tickets while this process parses."""
         if self.workers < 2 or sum(len(x) for x in lines) < MIN_CHARS or len(layout.sections) < 2:
             return None
+        if not self._mostly_new(lines, layout):
+            return None  # a re-analysis (--fix passes): the cache has it
         split = self._split(layout, lines)
 
         def work() -> list[tuple[tuple[str, str], Any]]:

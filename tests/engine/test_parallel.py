@@ -124,3 +124,17 @@ def test_cli_output_is_the_same_in_one_process(tmp_path: Path) -> None:
     assert runs[0].stdout == runs[1].stdout
     assert runs[0].stderr == runs[1].stderr == ""
     assert runs[0].stdout.count('"code"') > 500
+
+
+def test_a_re_analysis_does_not_fork(small_thresholds: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--fix analyses the file again after each pass: the cache has it."""
+    text = corpus_text()
+    analyzer = Analyzer(default_rules(), workers=2)
+    analyzer.analyze(text)
+
+    def no_fork() -> int:
+        raise AssertionError("forked for a re-analysis")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    again = analyzer.analyze(text.replace("haiku", "sonnet", 1))
+    assert summary(again) == summary(Analyzer(default_rules()).analyze(text.replace("haiku", "sonnet", 1)))
