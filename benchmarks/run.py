@@ -721,8 +721,11 @@ from spawn to exit. Server latencies are timed by a minimal JSON-RPC client
 (`benchmarks/lsp_client.py`) from the moment a message is written to the
 moment the response is read; the client declares pull diagnostics and UTF-16.
 "Cold" in-process analysis is a fresh `Analyzer` in a warmed-up process (rules
-built, module-level memos filled), so the process figures are the ones to
-compare with other tools. A child's peak RSS is only known when it exceeds the
+built, module-level memos filled), in one process with the cyclic garbage
+collector on, as the language server runs it; so the process figures are the
+ones to compare with other tools. `tierlint check` runs as users run it: on a
+machine with two or more cores it forks one helper for a file this big
+(`TIERLINT_JOBS=1` turns that off), and its CPU time includes the helper's. A child's peak RSS is only known when it exceeds the
 runner's own (the child starts as a copy of it); "< N MB" is that bound. The
 server's peak RSS is its VmHWM just before shutdown.
 Inputs come from `benchmarks/generate.py` (seed {SEED}):
