@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -26,9 +27,10 @@ HELPER_SHARE = 0.55
 
 
 def default_workers() -> int:
-    """Two processes where fork exists and there is a second core, else one;
+    """Two processes on Linux with a second core, else one (fork is not safe
+    everywhere: macOS frameworks, for one, do not survive it);
     TIERLINT_JOBS=1 keeps a run in one process."""
-    if not hasattr(os, "fork"):
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return 1
     if os.environ.get("TIERLINT_JOBS", "").strip() == "1":
         return 1
