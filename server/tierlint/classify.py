@@ -80,7 +80,8 @@ class Classifier:
         self._roles: dict[str, Role | None] = {}
         self._subjects: dict[tuple[str, bool], frozenset[str] | None] = {}
         self._design = next((o for o in rules.overrides if o.design_verbs), None)
-        vetoes = [x.unless for x in (*rules.rules, *rules.overrides) if x.unless is not None]
+        vetoes = [r.unless for r in rules.rules if r.unless is not None]
+        vetoes += [o.unless for o in rules.overrides if o.unless is not None]
         self._index = TemplateIndex(
             [r.pattern for r in rules.rules]
             + [o.pattern for o in rules.overrides]
@@ -88,9 +89,8 @@ class Classifier:
             + vetoes
         )
         self._rule_of = {id(r.pattern): (i, r) for i, r in enumerate(rules.rules)}
-        all_templates = [
-            t.text for m in (*rules.rules, *rules.overrides, *rules.roles) for t in m.pattern.templates
-        ]
+        matchers = [r.pattern for r in rules.rules] + [o.pattern for o in rules.overrides]
+        all_templates = [t.text for m in matchers + [r.pattern for r in rules.roles] for t in m.templates]
         for value in rules.slots.values():
             all_templates.extend([value] if isinstance(value, str) else value)
         self._compounds = Compounds(vocabulary(all_templates))

@@ -112,7 +112,7 @@ def _cells(text: str, line: int) -> tuple[tuple[Cell, ...], bool, bool]:
         bounds = [indent - 1, *bounds]
     if not trailing:
         bounds = [*bounds, stripped_end]
-    cells = []
+    cells: list[Cell] = []
     append = cells.append
     a = bounds[0]
     for b in bounds[1:]:

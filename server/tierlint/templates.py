@@ -480,8 +480,8 @@ class TemplateIndex:
             hit = rx.search(text)
             if hit is not None:
                 key = id(m)
-                found = (hit.start(), hit.group(0))
+                match = (hit.start(), hit.group(0))
                 old = out.get(key)
-                if old is None or (found[0], -len(found[1])) < (old[0], -len(old[1])):
-                    out[key] = found
+                if old is None or (match[0], -len(match[1])) < (old[0], -len(old[1])):
+                    out[key] = match
         return out
