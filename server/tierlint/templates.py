@@ -103,7 +103,24 @@ def _alternatives(inner: str, slots: Mapping[str, str | list[str]], depth: int) 
     return "(?:" + "|".join(_sequence(p, slots, depth + 1) for p in parts) + ")"
 
 
+_SEQUENCES: dict[tuple[int, str, int], tuple[Mapping[str, str | list[str]], str]] = {}
+
+
 def _sequence(template: str, slots: Mapping[str, str | list[str]], depth: int = 0) -> str:
+    """The regex source of a template or slot value (memoised per slot table:
+    a slot's alternatives recur in hundreds of templates)."""
+    key = (id(slots), template, depth)
+    found = _SEQUENCES.get(key)
+    if found is not None and found[0] is slots:
+        return found[1]
+    out = _build_sequence(template, slots, depth)
+    if len(_SEQUENCES) > 20_000:
+        _SEQUENCES.clear()
+    _SEQUENCES[key] = (slots, out)
+    return out
+
+
+def _build_sequence(template: str, slots: Mapping[str, str | list[str]], depth: int) -> str:
     if depth > 4:
         raise TemplateError(f"template nests too deeply: {template!r}")
     pieces: list[tuple[str, bool]] = []
