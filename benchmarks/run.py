@@ -128,6 +128,7 @@ class Proc:
     cwd: Path = ROOT
     ok_codes: tuple[int, ...] = (0,)
     rounds: int | None = None  # fewer rounds for very slow contenders
+    env: dict[str, str] = field(default_factory=dict)  # added to the runner's environment
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)
@@ -135,10 +136,17 @@ class Proc:
 
     def check(self) -> None:
         """One untimed run that must succeed; keeps a bit of its output."""
-        r = subprocess.run(self.argv, cwd=self.cwd, capture_output=True, text=True, encoding="utf-8")
+        r = subprocess.run(
+            self.argv, cwd=self.cwd, capture_output=True, text=True, encoding="utf-8", env=self.environ()
+        )
         if r.returncode not in self.ok_codes:
             raise SystemExit(f"{self.name}: exit {r.returncode}\n{r.stderr[-2000:] or r.stdout[-2000:]}")
         self.output = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+
+    def environ(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "TIERLINT_JOBS"}
+        env.update(self.env)
+        return env
 
     def once(self) -> None:
         t0 = time.perf_counter()
@@ -148,6 +156,7 @@ class Proc:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=self.environ(),
         )
         _, status, usage = os.wait4(p.pid, 0)
         t1 = time.perf_counter()
@@ -936,6 +945,12 @@ def main(argv: list[str] | None = None) -> int:
             "tierlint check",
             [PY, "-m", "tierlint", "check", str(big), "--exit-zero"],
             f"{plan.big:,} tickets",
+        ),
+        Proc(
+            "tierlint check, one process",
+            [PY, "-m", "tierlint", "check", str(big), "--exit-zero"],
+            f"{plan.big:,} tickets, TIERLINT_JOBS=1 (no helper process)",
+            env={"TIERLINT_JOBS": "1"},
         ),
         Proc("import tierlint.cli", [PY, "-c", "import tierlint.cli"], "CLI start-up cost"),
     ]
