@@ -131,6 +131,21 @@ def _cells(text: str, line: int) -> tuple[tuple[Cell, ...], bool, bool]:
     return tuple(cells), leading, trailing
 
 
+def table_rows(lines: list[str], n: int, offset: int) -> tuple[tuple[Row, ...], int]:
+    """The body rows of a table from line `n`, and the line after them: rows
+    end at a blank line, a line without a pipe, or one that starts another
+    block."""
+    rows = []
+    total = len(lines)
+    while n < total:
+        text = lines[n]
+        if "|" not in text or not text.strip(_WS) or _INTERRUPT.match(text):
+            break
+        rows.append(split_row(text, n + offset))
+        n += 1
+    return tuple(rows), n
+
+
 class _Collector:
     """Receives what the mistune rules see at the top level of the document."""
 
@@ -180,16 +195,8 @@ def _build_parser() -> mistune.Markdown:
         delim = split_row(lines[head_line + 1], head_line + 1 + off)
         if header.width != delim.width or not header.values:
             return None
-        rows = []
-        n = head_line + 2
-        total = len(lines)
-        while n < total:
-            text = lines[n]
-            if "|" not in text or not text.strip(_WS) or _INTERRUPT.match(text):
-                break
-            rows.append(split_row(text, n + off))
-            n += 1
-        col.tables.append(Table(header, delim, tuple(rows), None))
+        rows, n = table_rows(lines, head_line + 2, off)
+        col.tables.append(Table(header, delim, rows, None))
         return col.starts[n] if n < len(col.starts) else state.cursor_max
 
     block.register("tl_table", _TABLE_START, table_rule, before="atx_heading")
@@ -322,15 +329,8 @@ def _plain_block(lines: list[str], first_line: int) -> Block | None:
                 para = True  # not a table: the header line is a paragraph
                 n += 1
                 continue
-            rows = []
-            n += 2
-            while n < total:
-                row = lines[n]
-                if "|" not in row or not row.strip(_WS) or _INTERRUPT.match(row):
-                    break
-                rows.append(split_row(row, n + first_line))
-                n += 1
-            tables.append(Table(header, delim, tuple(rows), None))
+            rows, n = table_rows(lines, n + 2, first_line)
+            tables.append(Table(header, delim, rows, None))
             continue  # a table adds no token: `para` stays as it was
         if c == "#":
             m = _ATX_LINE.match(text)

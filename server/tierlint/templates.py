@@ -9,12 +9,14 @@ make matching slow on a long line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 # A slot holds up to 60 characters, at least one of them a letter or digit: a
 # blank, an emoji or punctuation alone does not fill "[architecture]".
 GAP = r"[^\w\x1f]{0,20}\w[^\x1f]{0,59}?"
 _SEP = r"\W*"
+T = TypeVar("T")
 _BOUND = r"\b"
 
 
@@ -103,21 +105,34 @@ def _alternatives(inner: str, slots: Mapping[str, str | list[str]], depth: int) 
     return "(?:" + "|".join(_sequence(p, slots, depth + 1) for p in parts) + ")"
 
 
-_SEQUENCES: dict[tuple[int, str, int], tuple[Mapping[str, str | list[str]], str]] = {}
+Slots = Mapping[str, str | list[str]]
+_SEQUENCES: dict[tuple[int, str, int], tuple[Slots, str]] = {}
 
 
-def _sequence(template: str, slots: Mapping[str, str | list[str]], depth: int = 0) -> str:
-    """The regex source of a template or slot value (memoised per slot table:
-    a slot's alternatives recur in hundreds of templates)."""
+def _per_slots(
+    memo: dict[tuple[int, str, int], tuple[Slots, T]],
+    build: Callable[[str, Slots, int], T],
+    template: str,
+    slots: Slots,
+    depth: int,
+) -> T:
+    """`build(template, slots, depth)`, memoised per slot table (a slot's
+    alternatives recur in hundreds of templates); the table itself is kept
+    with the result, so a reused id never matches another table."""
     key = (id(slots), template, depth)
-    found = _SEQUENCES.get(key)
+    found = memo.get(key)
     if found is not None and found[0] is slots:
         return found[1]
-    out = _build_sequence(template, slots, depth)
-    if len(_SEQUENCES) > 20_000:
-        _SEQUENCES.clear()
-    _SEQUENCES[key] = (slots, out)
+    out = build(template, slots, depth)
+    if len(memo) > 20_000:
+        memo.clear()
+    memo[key] = (slots, out)
     return out
+
+
+def _sequence(template: str, slots: Slots, depth: int = 0) -> str:
+    """The regex source of a template or slot value."""
+    return _per_slots(_SEQUENCES, _build_sequence, template, slots, depth)
 
 
 def _build_sequence(template: str, slots: Mapping[str, str | list[str]], depth: int) -> str:
@@ -284,15 +299,7 @@ _ANCHORS: dict[tuple[int, str, int], tuple[Mapping[str, str | list[str]], Anchor
 def anchors(template: str, slots: Mapping[str, str | list[str]], depth: int = 0) -> Anchor | None:
     """Words (and word prefixes) of which a title must contain one for `template`
     to have any chance of matching; None when no such word can be named."""
-    key = (id(slots), template, depth)
-    found = _ANCHORS.get(key)
-    if found is not None and found[0] is slots:
-        return found[1]
-    result = _anchors(template, slots, depth)
-    if len(_ANCHORS) > 20_000:
-        _ANCHORS.clear()
-    _ANCHORS[key] = (slots, result)
-    return result
+    return _per_slots(_ANCHORS, _anchors, template, slots, depth)
 
 
 def _anchors(template: str, slots: Mapping[str, str | list[str]], depth: int) -> Anchor | None:
