@@ -304,6 +304,24 @@ async def spawn_bench(rounds: int, log) -> dict[str, Any]:  # type: ignore[no-un
     }
 
 
+async def _hovers(
+    client: Client, uri: str, lines: list[str], picks: list[tuple[int, int]]
+) -> tuple[list[float], int]:
+    """Hover in the middle of each picked Model cell: latencies, and how many
+    hovers had an answer."""
+    times, answered = [], 0
+    for n, column in picks:
+        start, end, _ = edit_plan.cell_span(lines[n], column)
+        char = edit_plan.utf16(lines[n], (start + end) // 2)
+        reply = await client.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": n, "character": char}},
+        )
+        times.append(reply.latency)
+        answered += reply.result is not None
+    return times, answered
+
+
 async def session_bench(  # type: ignore[no-untyped-def]
     big: Path, small: Path, edits: int, hovers: int, lenses: int, log, profile_to: Path | None = None
 ) -> dict[str, Any]:
@@ -378,16 +396,7 @@ async def session_bench(  # type: ignore[no-untyped-def]
     # Hover on the big file, from the analysis the last pull left.
     rows = edit_plan.ticket_rows(lines)
     picks = rows[len(rows) // (2 * hovers) :: max(1, len(rows) // hovers)][:hovers] if rows else []
-    hover_times, hover_nonnull = [], 0
-    for n, column in picks:
-        start, end, _ = edit_plan.cell_span(lines[n], column)
-        char = edit_plan.utf16(lines[n], (start + end) // 2)
-        reply = await client.request(
-            "textDocument/hover",
-            {"textDocument": {"uri": uri}, "position": {"line": n, "character": char}},
-        )
-        hover_times.append(reply.latency)
-        hover_nonnull += reply.result is not None
+    hover_times, hover_nonnull = await _hovers(client, uri, lines, picks)
     out["hover_first"] = hover_times[0] if hover_times else None
     out["hover"] = hover_times[1:]
     out["hover_answered"] = hover_nonnull
@@ -410,15 +419,8 @@ async def session_bench(  # type: ignore[no-untyped-def]
     await client.request("textDocument/diagnostic", {"textDocument": {"uri": small_uri}})
     small_lines = small_text.split("\n")
     small_rows = edit_plan.ticket_rows(small_lines)
-    small_hover = []
-    for n, column in small_rows[:: max(1, len(small_rows) // hovers)][: hovers + 1]:
-        start, end, _ = edit_plan.cell_span(small_lines[n], column)
-        char = edit_plan.utf16(small_lines[n], (start + end) // 2)
-        reply = await client.request(
-            "textDocument/hover",
-            {"textDocument": {"uri": small_uri}, "position": {"line": n, "character": char}},
-        )
-        small_hover.append(reply.latency)
+    small_picks = small_rows[:: max(1, len(small_rows) // hovers)][: hovers + 1]
+    small_hover, _ = await _hovers(client, small_uri, small_lines, small_picks)
     out["hover_small"] = small_hover[1:]
 
     status = proc_status(pid)

@@ -333,17 +333,6 @@ def _anchors(template: str, slots: Mapping[str, str | list[str]], depth: int) ->
     return None
 
 
-def may_match(anchor: Anchor | None, words: frozenset[str]) -> bool:
-    if anchor is None:
-        return True
-    exact, prefixes = anchor
-    if not words.isdisjoint(exact):
-        return True
-    if prefixes:
-        return any(w.startswith(prefixes) for w in words)
-    return False
-
-
 _COMMON_VERBS = frozenset(
     [
         "implement",
@@ -404,7 +393,7 @@ class Template:
         return True
 
     def search(self, text: str, words: frozenset[str]) -> str | None:
-        if not may_match(self.anchor, words) or not self.possible(words):
+        if not self.possible(words):
             return None
         rx = self._rx
         if rx is None:
@@ -433,13 +422,9 @@ class Matcher:
         return best
 
 
-def best_anchor(template: str, slots: Mapping[str, str | list[str]]) -> Anchor | None:
-    """Like `anchors`, but prefers a required element other than a common verb,
-    which would let nearly every ticket through the filter."""
-    return _best(requirements(template, slots))
-
-
 def _best(found: tuple[Anchor, ...]) -> Anchor | None:
+    """The required element to index a template by: one other than a common
+    verb, which would let nearly every ticket through."""
     if not found:
         return None
     for a in found:

@@ -298,12 +298,12 @@ class Outcome:
     stderr: str
 
 
-@pytest.fixture(scope="module")
-def stdin_closed() -> Outcome:
-    """The client closes the server's stdin in the middle of a request."""
+def _closed_mid_request(stop_reading: bool) -> Outcome:
     s = RawServer()
     try:
         _mid_request(s)
+        if stop_reading:
+            s.stop_reading()
         assert s.proc.stdin is not None
         s.proc.stdin.close()
         code = s.proc.wait(20)
@@ -311,22 +311,18 @@ def stdin_closed() -> Outcome:
         return Outcome(code, s.stderr_text())
     finally:
         s.kill()
+
+
+@pytest.fixture(scope="module")
+def stdin_closed() -> Outcome:
+    """The client closes the server's stdin in the middle of a request."""
+    return _closed_mid_request(stop_reading=False)
 
 
 @pytest.fixture(scope="module")
 def client_killed() -> Outcome:
     """The client dies mid-request: both of its pipe ends close at once."""
-    s = RawServer()
-    try:
-        _mid_request(s)
-        s.stop_reading()
-        assert s.proc.stdin is not None
-        s.proc.stdin.close()
-        code = s.proc.wait(20)
-        time.sleep(0.2)
-        return Outcome(code, s.stderr_text())
-    finally:
-        s.kill()
+    return _closed_mid_request(stop_reading=True)
 
 
 @pytest.fixture(scope="module")

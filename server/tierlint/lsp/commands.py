@@ -32,12 +32,20 @@ def _uri(args: tuple[Any, ...]) -> str | None:
     return first if isinstance(first, str) else None
 
 
+async def _apply(ls, doc, old: str, new: str, label: str, count: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Ask the client to turn `old` into `new` with the smallest edits."""
+    from ..fixes import minimal_edits
+
+    edit = workspace_edit(ls, doc, minimal_edits(old, new))
+    result = await ls.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit, label=label))
+    return {"applied": bool(result and result.applied), "fixes": count}
+
+
 def register(server: TierlintServer) -> None:
     @server.command(FIX_ALL)
     @guarded("fix all")
     async def fix_all_command(ls, *args: Any) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
         from ..analyze import fix_all
-        from ..fixes import minimal_edits
 
         doc = ls.state.documents.get(_uri(args) or "")
         if doc is None:
@@ -50,16 +58,12 @@ def register(server: TierlintServer) -> None:
         new_text, count, _ = await loop.run_in_executor(ls.state.executor, fix_all, analyzer, text, settings)
         if new_text == text or doc.version != version:
             return {"applied": False, "fixes": 0}
-        edit = workspace_edit(ls, doc, minimal_edits(text, new_text))
-        result = await ls.workspace_apply_edit_async(
-            lsp.ApplyWorkspaceEditParams(edit=edit, label="tierlint: fix all")
-        )
-        return {"applied": bool(result and result.applied), "fixes": count}
+        return await _apply(ls, doc, text, new_text, "tierlint: fix all", count)
 
     @server.command(FIX_TIERS)
     @guarded("fix tiers")
     async def fix_tiers(ls, *args: Any) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
-        from ..fixes import apply_edits, minimal_edits
+        from ..fixes import apply_edits
 
         doc = ls.state.documents.get(_uri(args) or "")
         if doc is None:
@@ -81,11 +85,7 @@ def register(server: TierlintServer) -> None:
             return {"applied": False, "fixes": 0}
         edits = [e for d in diags for e in d.fix.edits]  # type: ignore[union-attr]
         new_text = apply_edits(cached.text, edits)
-        edit = workspace_edit(ls, doc, minimal_edits(cached.text, new_text))
-        result = await ls.workspace_apply_edit_async(
-            lsp.ApplyWorkspaceEditParams(edit=edit, label="tierlint: fix tiers")
-        )
-        return {"applied": bool(result and result.applied), "fixes": len(diags)}
+        return await _apply(ls, doc, cached.text, new_text, "tierlint: fix tiers", len(diags))
 
     @server.command(REPORT)
     @guarded("report")
