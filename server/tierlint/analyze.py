@@ -33,7 +33,8 @@ from .model import (
     TableInfo,
     Ticket,
 )
-from .parallel import HELPER_SHARE, MIN_CHARS, Helper
+from .pack import Part, pack, unpack
+from .parallel import HELPER_SHARE, MIN_CHARS, Channel, Helper
 from .parse import Directive, parse_block
 from .rules import RuleSet
 from .sections import Layout, is_code_line, scan
@@ -276,22 +277,13 @@ class Analyzer:
         return self.classifier.implements_design(subject, designs)
 
     def _split(self, layout: Layout, lines: list[str]) -> int:
-        """The first section the helper takes: the helper starts while this
-        process still parses, so it gets somewhat more than half the lines."""
+        """The first section the helper takes: it does not unpack results or
+        run the document-wide checks, so it gets somewhat more than half."""
         target = len(lines) * (1 - HELPER_SHARE)
         for i, (start, _) in enumerate(layout.sections):
             if start >= target:
                 return i
         return len(layout.sections)
-
-    def _keys(self, sections: list[_Section]) -> set[tuple[str, str]]:
-        """(title, owner) of every ticket in sections not analysed yet."""
-        keys: set[tuple[str, str]] = set()
-        for section in sections:
-            if section.result is None:
-                for prep in section.preps:
-                    keys.update((title, owner) for _, _, title, owner, _, _ in prep.rows)
-        return keys
 
     def _mostly_new(self, lines: list[str], layout: Layout) -> bool:
         """True unless a sample of the sections is already in the cache."""
@@ -303,21 +295,35 @@ class Analyzer:
         return cached * 4 < len(sample)
 
     def _start_helper(self, lines: list[str], layout: Layout) -> tuple[Helper, int] | None:
-        """For a big document, fork a helper that parses the sections from
-        `split` on and classifies their tickets while this process parses."""
+        """For a big document, fork a helper that analyses the sections from
+        `split` on while this process analyses the ones before."""
         if self.workers < 2 or sum(len(x) for x in lines) < MIN_CHARS or len(layout.sections) < 2:
             return None
         if not self._mostly_new(lines, layout):
             return None  # a re-analysis (--fix passes): the cache has it
         split = self._split(layout, lines)
+        if split >= len(layout.sections):
+            return None
 
-        def work() -> list[tuple[tuple[str, str], Any]]:
+        def work(channel: Channel) -> object:
             tail = [self._section(lines, a, b, layout) for a, b in layout.sections[split:]]
-            keys = [k for k in sorted(self._keys(tail)) if not self.classifier.known(*k)]
-            return [(k, self.classifier.classify(*k)) for k in keys]
+            mine = _designs(tail)
+            channel.send(mine)
+            designs = channel.receive() + mine
+            return pack(self._results(tail, designs))
 
         helper = Helper.start(work)
         return (helper, split) if helper is not None else None
+
+    def _results(self, sections: list[_Section], designs: list[frozenset[str]]) -> list[Part]:
+        """What the document-wide steps need of each section."""
+        key = tuple(designs)
+        index = self.classifier.design_index(designs) if designs else {}
+        out: list[Part] = []
+        for s in sections:
+            infos, diags = self._analyse_section(s, index, key)
+            out.append((s.block.headings, s.block.directives, s.summaries, infos, diags))
+        return out
 
     # -- the document -----------------------------------------------------------
 
@@ -330,42 +336,46 @@ class Analyzer:
         layout = scan(lines)
         started = self._start_helper(lines, layout)
         if started is None:
-            return self._analyze(lines, layout, settings, None)
+            return self._analyze(lines, layout, settings, self._sections(lines, layout, 0))
         helper, split = started
         try:
-            return self._analyze(lines, layout, settings, (helper, split))
+            return self._analyze(lines, layout, settings, self._shared(lines, layout, helper, split))
         finally:
             helper.close()
 
-    def _analyze(
-        self, lines: list[str], layout: Layout, settings: Settings, helper: tuple[Helper, int] | None
-    ) -> Analysis:
-        sections = [self._section(lines, a, b, layout) for a, b in layout.sections]
-        if helper is not None:
-            # Classify this process's share while the helper does the rest.
-            theirs = self._keys(sections[helper[1] :])
-            for title, owner in sorted(self._keys(sections[: helper[1]]) - theirs):
-                self.classifier.classify(title, owner)
-            for (title, owner), rec in helper[0].results():
-                self.classifier.remember(title, owner, rec)
-        all_designs = [d for s in sections for d in s.designs]
-        designs_key = tuple(all_designs)
-        designs = self.classifier.design_index(all_designs) if all_designs else {}
+    def _sections(self, lines: list[str], layout: Layout, first: int) -> list[Part]:
+        sections = [self._section(lines, a, b, layout) for a, b in layout.sections[first:]]
+        return self._results(sections, _designs(sections))
+
+    def _shared(self, lines: list[str], layout: Layout, helper: Helper, split: int) -> list[Part]:
+        """The sections' results, the last ones from the helper. Should it
+        fail at any step, this process analyses its sections instead."""
+        head = [self._section(lines, a, b, layout) for a, b in layout.sections[:split]]
+        mine = _designs(head)
+        ok, theirs = helper.receive()
+        if not ok or not helper.send(mine):
+            return self._sections(lines, layout, 0)
+        designs = mine + theirs
+        parts = self._results(head, designs)
+        ok, packed = helper.result()
+        if ok:
+            return parts + unpack(packed)
+        tail = [self._section(lines, a, b, layout) for a, b in layout.sections[split:]]
+        return parts + self._results(tail, designs)
+
+    def _analyze(self, lines: list[str], layout: Layout, settings: Settings, parts: list[Part]) -> Analysis:
         headings: list[Heading] = []
         directives: list[Directive] = []
         infos: list[TableInfo] = []
         summaries: list[SummaryLine] = []
         diags: list[Diagnostic] = []
-        for s in sections:
-            t_infos, t_diags = self._analyse_section(s, designs, designs_key)
-            headings.extend(s.block.headings)
+        for s_headings, s_directives, s_summaries, t_infos, t_diags in parts:
+            headings.extend(s_headings)
             directives.extend(
-                d
-                for d in s.block.directives
-                if not layout.is_opaque(d.line) and not is_code_line(lines[d.line])
+                d for d in s_directives if not layout.is_opaque(d.line) and not is_code_line(lines[d.line])
             )
             infos.extend(t_infos)
-            summaries.extend(s.summaries)
+            summaries.extend(s_summaries)
             diags.extend(t_diags)
         sprints = self._sprints(headings, infos)
         by_table: dict[int, list[SummaryLine]] = {}
@@ -517,6 +527,10 @@ def _row_needs_checks(t: Ticket, value, row, cols, symbols: dict[str, str], rule
     if cols.cost is not None:
         return strip_comments(row.values[cols.cost]).replace(" ", "") != symbols[value.tier]
     return False
+
+
+def _designs(sections: list[_Section]) -> list[frozenset[str]]:
+    return [d for s in sections for d in s.designs]
 
 
 def _get(values: tuple[str, ...], index: int | None) -> str:

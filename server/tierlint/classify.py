@@ -180,14 +180,6 @@ class Classifier:
                 self._memo[key] = found
         return found
 
-    def known(self, title: str, owner: str = "") -> bool:
-        return (title, owner, False) in self._memo
-
-    def remember(self, title: str, owner: str, rec: Recommendation) -> None:
-        """Store a recommendation worked out elsewhere (see `parallel`)."""
-        if len(self._memo) < 200_000:
-            self._memo[(title, owner, False)] = rec
-
     def base_match(self, hits: dict[int, tuple[int, str]]) -> Match | None:
         best: tuple[int, int, int, int] | None = None
         chosen: Match | None = None

@@ -1,29 +1,33 @@
 """Analysing a big backlog in two processes.
 
-Classification is the largest single cost of a cold run and is pure: a ticket's
-title and owner in, a small `Recommendation` out. On a machine with more than
-one core the CLI forks a helper as soon as a big file is split into lines. The
-helper parses the last part of the file and classifies its tickets while this
-process parses the whole file and classifies the rest; the helper's
-recommendations then go into the classifier's memo, and everything after that
-runs in this process as usual. Only the CLI asks for this (the language server
-has threads and never forks), and a helper that fails leaves its tickets to be
-classified the ordinary way.
+On a machine with more than one core the CLI forks a helper as soon as a big
+file is split into lines and cut into sections. The helper parses and analyses
+the sections of the last part of the file while this process does the first
+part; in between, the two swap the one thing a section needs from the rest of
+the document (its design tickets, for "Use Opus for Planning Only"). The
+helper's section results come back as plain tuples (`pack`), and everything
+after that (sprints, sprint and file checks, suppressions) runs in this
+process over all sections, as it does without a helper. Only the CLI asks for
+this (the language server never forks), and a helper that fails leaves its
+sections to be analysed here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import struct
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 # A file smaller than this is not worth a fork (about 2,000 tickets).
 MIN_CHARS = 150_000
-# The share of the file the helper takes: it starts parsing while this process
-# still has the whole file to parse.
-HELPER_SHARE = 0.55
+# The share of the sections the helper takes: this process also unpacks the
+# helper's results and runs the document-wide checks.
+HELPER_SHARE = 0.45
+
+_HEADER = struct.Struct("<Q")
 
 
 def default_workers() -> int:
@@ -41,56 +45,106 @@ def default_workers() -> int:
     return 2 if cores >= 2 else 1
 
 
-class Helper:
-    """A forked process that runs one function and sends back its result."""
+class Channel:
+    """One end of a two-way pipe carrying length-prefixed pickles."""
 
-    def __init__(self, pid: int, pipe: int) -> None:
+    def __init__(self, reader: IO[bytes], writer: IO[bytes]) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    def send(self, obj: object) -> None:
+        import pickle
+
+        data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+        self.writer.write(_HEADER.pack(len(data)))
+        self.writer.write(data)
+        self.writer.flush()
+
+    def receive(self) -> Any:
+        """The next message; EOFError when the other side is gone."""
+        import pickle
+
+        head = self.reader.read(_HEADER.size)
+        if len(head) < _HEADER.size:
+            raise EOFError
+        (size,) = _HEADER.unpack(head)
+        data = self.reader.read(size)
+        if len(data) < size:
+            raise EOFError
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        for stream in (self.writer, self.reader):
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+
+
+class Helper:
+    """A forked process that runs `work(channel)` and sends back its result.
+    `work` may talk to this process over the channel first (the helper
+    speaks first: it sends, then receives)."""
+
+    def __init__(self, pid: int, channel: Channel) -> None:
         self.pid = pid
-        self.pipe = pipe
+        self.channel: Channel | None = channel
         self.done = False
 
     @classmethod
-    def start(cls, work: Callable[[], list[Any]]) -> Helper | None:
+    def start(cls, work: Callable[[Channel], object]) -> Helper | None:
         try:
-            read_fd, write_fd = os.pipe()
+            down_r, down_w = os.pipe()
+            up_r, up_w = os.pipe()
             pid = os.fork()
         except OSError:
             return None
         if pid == 0:  # pragma: no cover - the helper; its coverage is not collected
             code = 0
             try:
-                os.close(read_fd)
-                _run(work, write_fd)
+                os.close(down_w)
+                os.close(up_r)
+                _run(work, Channel(os.fdopen(down_r, "rb"), os.fdopen(up_w, "wb")))
             except BaseException:
                 code = 1
             finally:
                 os._exit(code)
-        os.close(write_fd)
-        return cls(pid, read_fd)
+        os.close(down_r)
+        os.close(up_w)
+        return cls(pid, Channel(os.fdopen(up_r, "rb"), os.fdopen(down_w, "wb")))
 
-    def results(self) -> list[Any]:
-        """What the function returned, or [] when the helper failed."""
-        import pickle
-
-        fd, self.pipe = self.pipe, -1
+    def receive(self) -> tuple[bool, Any]:
+        """(True, the helper's next message), or (False, None) once it has
+        failed; after a failure the helper is stopped and reaped."""
+        if self.channel is None:
+            return False, None
         try:
-            with os.fdopen(fd, "rb") as pipe:
-                data = pipe.read()
-            found = pickle.loads(data) if data else None
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            found = None
-        status = self._reap()
-        if status != 0 or not isinstance(found, list):
-            return []
-        return found
+            return True, self.channel.receive()
+        except Exception:
+            self.close()
+            return False, None
 
-    def close(self) -> None:
-        """Stop listening; a helper still writing gets a broken pipe and exits."""
-        if self.pipe >= 0:
-            with contextlib.suppress(OSError):
-                os.close(self.pipe)
-            self.pipe = -1
-        self._reap()
+    def send(self, obj: object) -> bool:
+        if self.channel is None:
+            return False
+        try:
+            self.channel.send(obj)
+        except Exception:
+            self.close()
+            return False
+        return True
+
+    def result(self) -> tuple[bool, Any]:
+        """The helper's last message, once it has exited cleanly."""
+        ok, found = self.receive()
+        status = self.close()
+        return (True, found) if ok and status == 0 else (False, None)
+
+    def close(self) -> int | None:
+        """Hang up: a helper still reading or writing gets an end of file or
+        a broken pipe and exits. Returns its exit status when reaped here."""
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+        return self._reap()
 
     def _reap(self) -> int | None:
         if self.done:
@@ -102,9 +156,8 @@ class Helper:
             return None
 
 
-def _run(work: Callable[[], list[Any]], fd: int) -> None:  # pragma: no cover - runs in the helper
-    import pickle
-
-    data = pickle.dumps(work(), pickle.HIGHEST_PROTOCOL)
-    with os.fdopen(fd, "wb") as pipe:
-        pipe.write(data)
+def _run(
+    work: Callable[[Channel], object], channel: Channel
+) -> None:  # pragma: no cover - runs in the helper
+    channel.send(work(channel))
+    channel.close()

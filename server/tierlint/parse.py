@@ -79,10 +79,11 @@ def split_row(text: str, line: int) -> Row:
     elif not leading:
         inner[0] = inner[0].lstrip(_WS)
     values = tuple(p.strip(_WS) for p in inner)
-    return Row(line, text, values, leading, trailing, None, _cells_only)
+    return Row(line, text, values, leading, trailing, None, cells_of)
 
 
-def _cells_only(text: str, line: int) -> tuple[Cell, ...]:
+def cells_of(text: str, line: int) -> tuple[Cell, ...]:
+    """The cells of a row, with their spans."""
     return _cells(text, line)[0]
 
 

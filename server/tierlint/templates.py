@@ -435,16 +435,27 @@ def _best(found: tuple[Anchor, ...]) -> Anchor | None:
 
 class TemplateIndex:
     """Finds, for one ticket text, which matchers match, running only the
-    templates whose anchor words occur in the text (a handful of the hundreds
-    in the rule set)."""
+    templates whose required words all occur in the text (a handful of the
+    hundreds in the rule set).
+
+    Every distinct requirement (`Template.needs`) is a bit; a title's words
+    give the bits it satisfies, and a template is a candidate when all of its
+    bits are set. Titles of a backlog share far fewer bit sets than texts, so
+    the candidates are worked out once per bit set."""
 
     def __init__(self, matchers: list[Matcher]) -> None:
         self._words: dict[str, list[tuple[Template, Matcher]]] = {}
         self._prefixes: dict[str, list[tuple[str, Template, Matcher]]] = {}
         self._always: list[tuple[Template, Matcher]] = []
         self._memo: dict[str, list[tuple[Template, Matcher]]] = {}
+        bits: dict[Anchor, int] = {}
+        self._need: dict[int, int] = {}
         for m in matchers:
             for t in m.templates:
+                mask = 0
+                for a in t.needs:
+                    mask |= 1 << bits.setdefault(a, len(bits))
+                self._need[id(t)] = mask
                 if t.anchor is None:
                     self._always.append((t, m))
                     continue
@@ -453,6 +464,16 @@ class TemplateIndex:
                     self._words.setdefault(w, []).append((t, m))
                 for p in prefixes:
                     self._prefixes.setdefault(p[:3], []).append((p, t, m))
+        # word -> the bits it satisfies exactly; word prefixes by their first letters
+        self._exact_bits: dict[str, int] = {}
+        self._prefix_bits: dict[str, list[tuple[str, int]]] = {}
+        for (exact, prefixes), bit in bits.items():
+            for w in exact:
+                self._exact_bits[w] = self._exact_bits.get(w, 0) | 1 << bit
+            for p in prefixes:
+                self._prefix_bits.setdefault(p[:3], []).append((p, 1 << bit))
+        self._word_bits: dict[str, int] = {}
+        self._candidates: dict[int, tuple[tuple[Template, Matcher], ...]] = {}
 
     def _for_word(self, w: str) -> list[tuple[Template, Matcher]]:
         """Templates anchored on `w` exactly or by prefix (memoised: backlogs
@@ -467,22 +488,46 @@ class TemplateIndex:
                 self._memo[w] = found
         return found
 
+    def _bits(self, w: str) -> int:
+        found = self._word_bits.get(w)
+        if found is None:
+            found = self._exact_bits.get(w, 0)
+            for p, bit in self._prefix_bits.get(w[:3], ()):
+                if w.startswith(p):
+                    found |= bit
+            if len(self._word_bits) < 100_000:
+                self._word_bits[w] = found
+        return found
+
+    def candidates(self, words: frozenset[str]) -> tuple[tuple[Template, Matcher], ...]:
+        """The templates all of whose required words are among `words`."""
+        have = 0
+        for w in words:
+            have |= self._bits(w)
+        found = self._candidates.get(have)
+        if found is None:
+            need = self._need
+            seen: set[int] = set()
+            out = []
+            todo = list(self._always)
+            for w in words:
+                todo.extend(self._for_word(w))
+            for t, m in todo:
+                tid = id(t)
+                if tid not in seen:
+                    seen.add(tid)
+                    mask = need[tid]
+                    if mask & have == mask:
+                        out.append((t, m))
+            found = tuple(out)
+            if len(self._candidates) < 50_000:
+                self._candidates[have] = found
+        return found
+
     def hits(self, text: str, words: frozenset[str]) -> dict[int, tuple[int, str]]:
         """id(matcher) -> (start, text) of its earliest, then longest, match."""
-        seen: set[int] = set()
         out: dict[int, tuple[int, str]] = {}
-        todo = list(self._always)
-        for w in words:
-            found = self._for_word(w)
-            if found:
-                todo.extend(found)
-        for t, m in todo:
-            tid = id(t)
-            if tid in seen:
-                continue
-            seen.add(tid)
-            if t.needs and not t.possible(words):
-                continue
+        for t, m in self.candidates(words):
             rx = t._rx
             if rx is None:
                 rx = t._rx = re.compile(t.source, re.IGNORECASE)

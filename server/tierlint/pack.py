@@ -1,0 +1,135 @@
+"""Section results as plain tuples, for the trip from the helper process.
+
+Pickling the model's objects one by one runs a Python method per object on
+both sides; tuples of strings and numbers go through pickle's C code, and the
+objects are built again here. Rows are shared by a table and its tickets, and
+recommendations by many tickets: both travel once and are referred to by
+position.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import (
+    Columns,
+    Diagnostic,
+    Distribution,
+    Edit,
+    Fix,
+    Heading,
+    Modifier,
+    Recommendation,
+    Row,
+    Severity,
+    Span,
+    Table,
+    TableInfo,
+    Ticket,
+)
+from .parse import cells_of
+
+# headings, directives, summary lines, table infos, diagnostics
+Part = tuple[tuple[Heading, ...], tuple[Any, ...], list[Any], tuple[TableInfo, ...], tuple[Diagnostic, ...]]
+
+
+def pack(parts: list[Part]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    recs: dict[int, int] = {}
+    rec_rows: list[tuple[Any, ...]] = []
+    out = []
+    for headings, directives, summaries, infos, diags in parts:
+        tables = []
+        for info in infos:
+            t = info.table
+            ticks = []
+            for k in info.tickets:
+                rec = k.recommendation
+                at = recs.get(id(rec))
+                if at is None:
+                    at = recs[id(rec)] = len(rec_rows)
+                    rec_rows.append((*rec[:5], tuple(map(tuple, rec.modifiers)), *rec[6:]))
+                ticks.append(
+                    (k.id, k.title, k.owner, k.role, k.status, k.model, k.tier, k.row.line, at, k.table_index)
+                )
+            c, d = info.columns, info.distribution
+            tables.append(
+                (
+                    [_row(t.header), _row(t.delimiter), *map(_row, t.rows)],
+                    _heading(t.heading) if t.heading is not None else None,
+                    (c.id, c.title, c.status, c.owner, c.model, c.cost),
+                    ticks,
+                    (d.haiku, d.sonnet, d.opus, d.unassigned),
+                    info.cost,
+                )
+            )
+        out.append(
+            (
+                [_heading(h) for h in headings],
+                directives,
+                summaries,
+                tables,
+                [_diagnostic(x) for x in diags],
+            )
+        )
+    return rec_rows, out
+
+
+def unpack(packed: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> list[Part]:
+    rec_rows, sections = packed
+    recs = [
+        Recommendation(tier, rule, text, section, matched, tuple(Modifier(*m) for m in mods), *rest)
+        for tier, rule, text, section, matched, mods, *rest in rec_rows
+    ]
+    out: list[Part] = []
+    for headings, directives, summaries, tables, diags in sections:
+        infos = []
+        for rows, heading, cols, ticks, dist, cost in tables:
+            built = [
+                Row(line, text, values, lead, trail, None, cells_of)
+                for line, text, values, lead, trail in rows
+            ]
+            by_line = {r.line: r for r in built}
+            table = Table(built[0], built[1], tuple(built[2:]), _unheading(heading) if heading else None)
+            tickets = tuple(
+                Ticket(i, title, owner, role, status, model, tier, by_line[line], recs[r], index)
+                for i, title, owner, role, status, model, tier, line, r, index in ticks
+            )
+            infos.append(TableInfo(table, Columns(*cols), tickets, Distribution(*dist), cost))
+        out.append(
+            (
+                tuple(_unheading(h) for h in headings),
+                directives,
+                summaries,
+                tuple(infos),
+                tuple(_undiagnostic(x) for x in diags),
+            )
+        )
+    return out
+
+
+def _row(r: Row) -> tuple[int, str, tuple[str, ...], bool, bool]:
+    return (r.line, r.text, r.values, r.has_leading_pipe, r.has_trailing_pipe)
+
+
+def _heading(h: Heading) -> tuple[int, int, str, int, int]:
+    return (h.line, h.level, h.text, h.span.start, h.span.end)
+
+
+def _unheading(h: tuple[int, int, str, int, int]) -> Heading:
+    line, level, text, start, end = h
+    return Heading(line, level, text, Span(line, start, end))
+
+
+def _diagnostic(d: Diagnostic) -> tuple[Any, ...]:
+    fix = None
+    if d.fix is not None:
+        fix = (d.fix.title, [(*e.span, e.text) for e in d.fix.edits])
+    return (d.code, int(d.severity), d.message, *d.span, fix, d.ticket_line, d.end_line)
+
+
+def _undiagnostic(x: tuple[Any, ...]) -> Diagnostic:
+    code, level, message, line, start, end, fix, ticket_line, end_line = x
+    if fix is not None:
+        title, edits = fix
+        fix = Fix(title, tuple(Edit(Span(a, b, c), text) for a, b, c, text in edits))
+    return Diagnostic(code, Severity(level), message, Span(line, start, end), fix, ticket_line, end_line)
