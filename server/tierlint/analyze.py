@@ -10,10 +10,10 @@ server both call `Analyzer.analyze`, so they can never disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from operator import attrgetter
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from . import checks
 from .cells import ModelReader, StatusReader, clean, find_columns, strip_comments
@@ -44,13 +44,12 @@ _COUNT = re.compile(r"\s*\((\d+)\s+(?:tickets?|tasks?|items?|stories|issues)\)",
 _STATUS_SUFFIX = re.compile(r"\s+[—–-]+\s+[A-Z][A-Z _-]+$")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What a front end may choose per run: which codes, at which severity."""
 
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
-    severity: dict[str, str] = field(default_factory=dict)
+    severity: Mapping[str, str] = MappingProxyType({})
 
     def enabled(self, code: str) -> bool:
         return self._decisions()[code][0] if code in CODES else self._enabled(code)
@@ -90,23 +89,33 @@ class Settings:
 _DECISIONS: dict[int, tuple[Settings, dict[str, tuple[bool, Severity | None]]]] = {}
 
 
-@dataclass
-class _TablePrep:
+class _TablePrep(NamedTuple):
     table: Table
     columns: object
     rows: list[tuple[int, str, str, str, str | None, str | None]]
 
 
-@dataclass
 class _Section:
-    block: Any
-    preps: list[_TablePrep]
-    designs: list[frozenset[str]]
-    # (ticket index, subject, title, owner) of tickets that start with an implement verb
-    implements: list[tuple[int, frozenset[str], str, str]]
-    summaries: list[SummaryLine]
-    result: tuple[tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...]] | None = None
-    designs_key: object = None
+    """One parsed section, and its analysis once done (kept for the next run)."""
+
+    __slots__ = ("block", "designs", "designs_key", "implements", "preps", "result", "summaries")
+
+    def __init__(
+        self,
+        block: Any,
+        preps: list[_TablePrep],
+        designs: list[frozenset[str]],
+        implements: list[tuple[int, frozenset[str], str, str]],
+        summaries: list[SummaryLine],
+    ) -> None:
+        self.block = block
+        self.preps = preps
+        self.designs = designs
+        # (ticket index, subject, title, owner) of tickets that start with an implement verb
+        self.implements = implements
+        self.summaries = summaries
+        self.result: tuple[tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...]] | None = None
+        self.designs_key: object = None
 
 
 class Analyzer:

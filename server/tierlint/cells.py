@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Columns, Table
 from .rules import RuleSet, normalize_model_name
@@ -68,8 +68,7 @@ def find_columns(table: Table, rules: RuleSet) -> Columns | None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ModelValue:
+class ModelValue(NamedTuple):
     """What a Model cell says. kind: empty | placeholder | known | unknown."""
 
     kind: str

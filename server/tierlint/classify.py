@@ -19,7 +19,7 @@ precedence; docs/precedence.md describes the same order for users:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .cells import clean
 from .model import Modifier, Recommendation
@@ -64,8 +64,7 @@ _STOP = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     rule: TicketRule
     text: str
 

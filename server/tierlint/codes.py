@@ -5,15 +5,14 @@ Each code has a page in docs/rules/<CODE>.md; editors link to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Severity
 
 DOCS_URL = "https://github.com/tierlint/tierlint/blob/main/docs/rules/{code}.md"
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(NamedTuple):
     code: str
     name: str
     severity: Severity

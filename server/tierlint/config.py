@@ -11,9 +11,9 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .analyze import Settings
 from .codes import CODES, is_selector
@@ -54,8 +54,7 @@ class ConfigError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """A resolved configuration: the file it came from (None = defaults)."""
 
     path: Path | None
@@ -64,7 +63,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     rule_files: tuple[Path, ...] = ()
     root: Path | None = None
-    raw: Mapping[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = MappingProxyType({})
 
 
 _DEFAULT: RuleSet | None = None

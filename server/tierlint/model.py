@@ -4,14 +4,16 @@ Positions are Python string indices: 0-based line numbers and code-point
 columns into the line *without* its terminator. Front ends convert them (the
 CLI to 1-based, the language server to the client's position encoding).
 
-The small records made once per cell or row (Span, Cell, Row, Ticket, Edit,
-Diagnostic) are NamedTuples: as immutable as frozen dataclasses, and several
-times cheaper to create, which matters at ten thousand tickets.
+The engine's records are NamedTuples (Row, made lazy, is a small class):
+as immutable as frozen dataclasses, several times cheaper to create, which
+matters at ten thousand tickets, and cheap to define. A frozen dataclass
+generates and compiles its methods when its module is imported, about a
+millisecond each; with the `dataclasses` import itself that was a third of
+the CLI's start-up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -117,8 +119,7 @@ class Heading(NamedTuple):
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(NamedTuple):
     header: Row
     delimiter: Row
     rows: tuple[Row, ...]
@@ -133,8 +134,7 @@ class Table:
         return self.rows[-1].line if self.rows else self.delimiter.line
 
 
-@dataclass(frozen=True, slots=True)
-class Columns:
+class Columns(NamedTuple):
     """Indices of the columns a ticket table may have (None when absent)."""
 
     id: int | None
@@ -233,8 +233,7 @@ class Diagnostic(NamedTuple):
         return self.end_line if self.end_line is not None else self.span.line
 
 
-@dataclass(frozen=True, slots=True)
-class Distribution:
+class Distribution(NamedTuple):
     haiku: int = 0
     sonnet: int = 0
     opus: int = 0
@@ -259,8 +258,7 @@ class Distribution:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class TableInfo:
+class TableInfo(NamedTuple):
     """A ticket table as analysed: where it is and what it holds."""
 
     table: Table
@@ -270,8 +268,7 @@ class TableInfo:
     cost: int
 
 
-@dataclass(frozen=True, slots=True)
-class Sprint:
+class Sprint(NamedTuple):
     """A sprint (or any heading that owns ticket tables, such as a bug backlog)."""
 
     id: str | None
@@ -294,13 +291,12 @@ class Sprint:
         return tuple(t for info in self.tables for t in info.tickets)
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
+class Analysis(NamedTuple):
     sprints: tuple[Sprint, ...]
     diagnostics: tuple[Diagnostic, ...]
     distribution: Distribution
     cost: int
-    notices: tuple[str, ...] = field(default=())
+    notices: tuple[str, ...] = ()
 
     @property
     def tickets(self) -> tuple[Ticket, ...]:

@@ -8,7 +8,7 @@ spans them all (its text reproduces the untouched bytes in between).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import __version__
 from .codes import CODES
@@ -31,8 +31,7 @@ _GITHUB_LEVEL = {
 }
 
 
-@dataclass
-class FileResult:
+class FileResult(NamedTuple):
     path: str
     source: Source | None = None
     analysis: Analysis | None = None

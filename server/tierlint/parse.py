@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .model import Cell, Heading, Row, Span, Table
 
@@ -43,15 +42,13 @@ DIRECTIVE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(NamedTuple):
     line: int
     kind: str
     codes: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """What tierlint needs from one stretch of markdown."""
 
     headings: tuple[Heading, ...]

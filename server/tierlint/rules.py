@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .templates import Matcher, TemplateError
 
@@ -33,8 +33,7 @@ class RuleError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Tier:
+class Tier(NamedTuple):
     name: str
     order: int
     cost: int
@@ -47,16 +46,14 @@ class Tier:
     weaknesses: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Platform:
+class Platform(NamedTuple):
     id: str
     title: str
     write: Mapping[str, str]
     names: tuple[tuple[re.Pattern[str], str, str], ...]
 
 
-@dataclass(frozen=True)
-class TicketRule:
+class TicketRule(NamedTuple):
     id: str
     tier: str
     priority: int
@@ -68,8 +65,7 @@ class TicketRule:
     display: str = ""
 
 
-@dataclass(frozen=True)
-class Role:
+class Role(NamedTuple):
     id: str
     title: str
     names: tuple[str, ...]
@@ -79,8 +75,7 @@ class Role:
     pattern: Matcher
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     id: str
     effect: str
     tier: str | None
@@ -96,15 +91,13 @@ class Override:
     min_overlap: float = 0.6
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     state: str
     emoji: tuple[str, ...]
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class RuleSet(NamedTuple):
     tiers: Mapping[str, Tier]
     platforms: tuple[Platform, ...]
     columns: Mapping[str, tuple[str, ...]]
@@ -118,8 +111,8 @@ class RuleSet:
     batching_min: int
     batching_rules: frozenset[str]
     sprint_words: tuple[str, ...]
-    sources: tuple[str, ...] = field(default=())
-    slots: Mapping[str, Any] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    slots: Mapping[str, Any] = MappingProxyType({})
 
     def tier_order(self, tier: str) -> int:
         return self.tiers[tier].order

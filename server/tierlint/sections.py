@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # An optional container prefix (quote markers, a list marker) then a fence.
 _FENCE = re.compile(
@@ -23,8 +23,7 @@ _ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _RAW_OPEN = re.compile(r"^ {0,3}<(pre|script|style|textarea)(?:[ \t>]|$)", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(NamedTuple):
     """Section ranges [start, end) and the line ranges (inclusive) that are code,
     comments or raw HTML."""
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 BOM = "\ufeff"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -33,8 +33,7 @@ class SourceError(Exception):
     """A file that cannot be read as a backlog; the message names it and why."""
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     path: str
     text: str
     bom: bool

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Distribution, Sprint, Ticket
 from .rules import TIERS, RuleSet
 
 
-@dataclass(frozen=True, slots=True)
-class Stats:
+class Stats(NamedTuple):
     label: str
     line: int | None
     distribution: Distribution

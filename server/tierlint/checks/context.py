@@ -3,7 +3,7 @@ sprint and file checks run on the merged analysis (cheap aggregates)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..cells import ModelValue
 from ..fixes import TableStyle
@@ -11,8 +11,7 @@ from ..model import Cell, Columns, Heading, Row, Sprint, Table, Ticket
 from ..rules import RuleSet
 
 
-@dataclass(frozen=True, slots=True)
-class RowContext:
+class RowContext(NamedTuple):
     rules: RuleSet
     table: Table
     columns: Columns
@@ -27,8 +26,7 @@ class RowContext:
         return self.row.cells[index]
 
 
-@dataclass(frozen=True, slots=True)
-class TableContext:
+class TableContext(NamedTuple):
     rules: RuleSet
     table: Table
     columns: Columns
@@ -36,8 +34,7 @@ class TableContext:
     tickets: tuple[Ticket, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SummaryLine:
+class SummaryLine(NamedTuple):
     """A 'Distribution: …' line after a table."""
 
     line: int
@@ -45,15 +42,13 @@ class SummaryLine:
     table_line: int
 
 
-@dataclass(frozen=True, slots=True)
-class SprintContext:
+class SprintContext(NamedTuple):
     rules: RuleSet
     sprint: Sprint
     summaries: tuple[SummaryLine, ...]
     heading: Heading | None
 
 
-@dataclass(frozen=True, slots=True)
-class FileContext:
+class FileContext(NamedTuple):
     rules: RuleSet
     sprints: tuple[Sprint, ...]
