@@ -39,6 +39,8 @@ def _tokens(template: str) -> tuple[str, ...]:
 
 
 def _split_tokens(template: str) -> list[str]:
+    if "(" not in template and "[" not in template:
+        return template.split()  # plain words: most slot values
     out: list[str] = []
     i = 0
     n = len(template)
@@ -168,8 +170,8 @@ def _build_sequence(template: str, slots: Mapping[str, str | list[str]], depth: 
     return out
 
 
-def compile_template(template: str, slots: Mapping[str, str | list[str]]) -> str:
-    """Return the regex source for one template."""
+def _anchoring(template: str) -> tuple[str, bool, bool]:
+    """The template without its `^` and `$` marks, and whether it had them."""
     text = template.strip()
     anchored = text.startswith("^")
     if anchored:
@@ -177,12 +179,56 @@ def compile_template(template: str, slots: Mapping[str, str | list[str]]) -> str
     ends = text.endswith("$")
     if ends:
         text = text[:-1].strip()
+    return text, anchored, ends
+
+
+def compile_template(template: str, slots: Mapping[str, str | list[str]]) -> str:
+    """Return the regex source for one template."""
+    text, anchored, ends = _anchoring(template)
     body = _sequence(text, slots)
     if anchored:
         body = r"(?:^|\x1f)\W*" + body
     if ends:
         body += r"\W*(?:$|\x1f)"
     return body
+
+
+_CHECKED: dict[tuple[int, str, int], tuple[Slots, bool]] = {}
+
+
+def check_template(template: str, slots: Slots) -> None:
+    """Raise TemplateError where `compile_template` would, without building the
+    regex: rules are checked when they load, and most templates' regexes are
+    never needed."""
+    _check(_anchoring(template)[0], slots, 0)
+
+
+def _check(template: str, slots: Slots, depth: int) -> bool:
+    return _per_slots(_CHECKED, _check_sequence, template, slots, depth)
+
+
+def _check_sequence(template: str, slots: Slots, depth: int) -> bool:
+    if depth > 4:
+        raise TemplateError(f"template nests too deeply: {template!r}")
+    tokens = _tokens(template)
+    if not tokens:
+        raise TemplateError("empty template")
+    for tok in tokens:
+        core = tok[:-1] if tok.endswith("?") and tok[0] in "([" else tok
+        if core.startswith("("):
+            for part in _split_top(core[1:-1]):
+                _check(part, slots, depth + 1)
+        elif core.startswith("["):
+            name = core[1:-1]
+            if name not in slots:
+                raise TemplateError(f"unknown slot [{name}] in template {template!r}")
+            value = slots[name]
+            if value != "*":
+                for v in [value] if isinstance(value, str) else value:
+                    _check(v, slots, depth + 1)
+        elif not core.rstrip("*"):
+            raise TemplateError("empty word in template")
+    return True
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -373,17 +419,27 @@ def requirements(template: str, slots: Mapping[str, str | list[str]]) -> tuple[A
 
 
 class Template:
-    """One compiled template: a cheap word pre-filter, and a regex compiled the
-    first time a title passes the filter (most templates never need one)."""
+    """One checked template: a cheap word pre-filter, and a regex built and
+    compiled the first time a title passes the filter (most templates never
+    need one)."""
 
-    __slots__ = ("_rx", "anchor", "needs", "source", "text")
+    __slots__ = ("_rx", "_slots", "_source", "anchor", "needs", "text")
 
     def __init__(self, text: str, slots: Mapping[str, str | list[str]]) -> None:
+        check_template(text, slots)
         self.text = text
-        self.source = compile_template(text, slots)
         self.needs = requirements(text, slots)
         self.anchor = _best(self.needs)
+        self._slots = slots
+        self._source: str | None = None
         self._rx: re.Pattern[str] | None = None
+
+    @property
+    def source(self) -> str:
+        """The regex source (built on first use)."""
+        if self._source is None:
+            self._source = compile_template(self.text, self._slots)
+        return self._source
 
     def possible(self, words: frozenset[str]) -> bool:
         """False when some required word of the template is missing from `words`."""
@@ -409,9 +465,6 @@ class Matcher:
 
     def __init__(self, templates: list[str], slots: Mapping[str, str | list[str]]) -> None:
         self.templates = tuple(Template(t, slots) for t in templates)
-        for t in self.templates:  # surface syntax errors at load time
-            if not t.source:
-                raise TemplateError(f"empty template {t.text!r}")
 
     def search(self, text: str, words: frozenset[str]) -> str | None:
         best: str | None = None
