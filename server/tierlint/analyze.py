@@ -316,10 +316,10 @@ class Analyzer:
 
         def work(channel: Channel) -> object:
             tail = [self._section(lines, a, b, layout) for a, b in layout.sections[split:]]
+            head = channel.receive()
             mine = _designs(tail)
             channel.send(mine)
-            designs = channel.receive() + mine
-            return pack(self._results(tail, designs))
+            return pack(self._results(tail, head + mine))
 
         helper = Helper.start(work)
         return (helper, split) if helper is not None else None
@@ -361,8 +361,16 @@ class Analyzer:
         fail at any step, this process analyses its sections instead."""
         head = [self._section(lines, a, b, layout) for a, b in layout.sections[:split]]
         mine = _designs(head)
+        if not helper.send(mine):
+            return self._sections(lines, layout, 0)
+        # Design tickets only ever cap a recommendation: until the helper's
+        # arrive, work out every ticket's uncapped one.
+        for s in head:
+            for prep in s.preps:
+                for _, _, title, owner, _, _ in prep.rows:
+                    self.classifier.classify(title, owner)
         ok, theirs = helper.receive()
-        if not ok or not helper.send(mine):
+        if not ok:
             return self._sections(lines, layout, 0)
         designs = mine + theirs
         parts = self._results(head, designs)

@@ -3,8 +3,10 @@
 On a machine with more than one core the CLI forks a helper as soon as a big
 file is split into lines and cut into sections. The helper parses and analyses
 the sections of the last part of the file while this process does the first
-part; in between, the two swap the one thing a section needs from the rest of
-the document (its design tickets, for "Use Opus for Planning Only"). The
+part; once both have parsed, they swap the one thing a section needs from the
+rest of the document (its design tickets, for "Use Opus for Planning Only"):
+this process sends first and classifies its tickets until the helper's
+arrive (a design ticket only ever caps a recommendation). The
 helper's section results come back as plain tuples (`pack`), and everything
 after that (sprints, sprint and file checks, suppressions) runs in this
 process over all sections, as it does without a helper. Only the CLI asks for
@@ -25,7 +27,7 @@ from typing import IO, Any
 MIN_CHARS = 150_000
 # The share of the sections the helper takes: this process also unpacks the
 # helper's results and runs the document-wide checks.
-HELPER_SHARE = 0.45
+HELPER_SHARE = 0.42
 
 _HEADER = struct.Struct("<Q")
 
@@ -81,8 +83,9 @@ class Channel:
 
 class Helper:
     """A forked process that runs `work(channel)` and sends back its result.
-    `work` may talk to this process over the channel first (the helper
-    speaks first: it sends, then receives)."""
+    `work` may talk to this process over the channel first; a message larger
+    than a pipe's buffer blocks its sender until the other side reads, so the
+    two sides must not both send before they receive."""
 
     def __init__(self, pid: int, channel: Channel) -> None:
         self.pid = pid
