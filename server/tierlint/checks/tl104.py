@@ -21,7 +21,7 @@ def check(ctx: SprintContext) -> Iterator[Diagnostic]:
     if m is None:
         return
     declared = int(m.group(1))
-    actual = len(ctx.sprint.tickets)
+    actual = sum(len(info.tickets) for info in ctx.sprint.tables)
     if declared == actual:
         return
     start = heading.span.start + m.start(1)

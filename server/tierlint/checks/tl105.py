@@ -13,10 +13,12 @@ CODE = "TL105"
 
 def check(ctx: SprintContext) -> Iterator[Diagnostic]:
     groups: dict[str, list[Ticket]] = {}
-    for t in ctx.sprint.tickets:
-        rec = t.recommendation
-        if rec.tier == "haiku" and rec.rule in ctx.rules.batching_rules:
-            groups.setdefault(rec.rule, []).append(t)
+    batching = ctx.rules.batching_rules
+    for info in ctx.sprint.tables:
+        for t in info.tickets:
+            rec = t.recommendation
+            if rec.tier == "haiku" and rec.rule in batching:
+                groups.setdefault(rec.rule, []).append(t)
     for tickets in groups.values():
         if len(tickets) < ctx.rules.batching_min:
             continue

@@ -37,13 +37,12 @@ def _ids(info: TableInfo) -> tuple[tuple[str, int, Ticket], ...]:
     found = _IDS.get(id(info))
     if found is not None and found[0] is info:
         return found[1]
-    out = []
-    for t in info.tickets:
-        key = t.id.strip()
-        if key.lower() in _NOT_IDS or key.startswith("{{"):
-            continue
-        out.append((key, t.row.line, t))
+    out = tuple(
+        (key, t.row.line, t)
+        for t in info.tickets
+        if (key := t.id.strip()).lower() not in _NOT_IDS and not key.startswith("{{")
+    )
     if len(_IDS) > 50_000:
         _IDS.clear()
-    _IDS[id(info)] = (info, tuple(out))
-    return _IDS[id(info)][1]
+    _IDS[id(info)] = (info, out)
+    return out
