@@ -24,6 +24,7 @@ from .fixes import table_style
 from .lines import split_lines
 from .model import (
     Analysis,
+    Columns,
     Diagnostic,
     Distribution,
     Heading,
@@ -155,24 +156,14 @@ class Analyzer:
             cols = find_columns(table, self.rules)
             if cols is None:
                 continue
-            rows = []
-            for row in table.rows:
-                cells = row.values
-                title = _get(cells, cols.title)
-                ident = _get(cells, cols.id)
-                if not title and not ident:
-                    continue
-                owner = clean(_get(cells, cols.owner))
-                status = _get(cells, cols.status) if cols.status is not None else None
-                model = _get(cells, cols.model) if cols.model is not None else None
-                title_text = clean(title)
-                rows.append((row.line, clean(ident), title_text, owner, status, model))
-                d = self.classifier.design_subject(title_text)
-                if d:
-                    designs.append(d)
-                subject = self.classifier.implement_subject(title_text)
-                if subject:
-                    implements.append((k, subject, title_text, owner))
+            rows = _ticket_rows(table, cols)
+            subjects = self.classifier.subjects
+            for _, _, title, owner, _, _ in rows:
+                design, implement = subjects(title)
+                if design:
+                    designs.append(design)
+                if implement:
+                    implements.append((k, implement, title, owner))
                 k += 1
             preps.append(_TablePrep(table, cols, rows))
         summaries = self._summaries(lines, start, end, layout, preps)
@@ -548,6 +539,34 @@ def _row_needs_checks(t: Ticket, value, row, cols, symbols: dict[str, str], rule
 
 def _designs(sections: list[_Section]) -> list[frozenset[str]]:
     return [d for s in sections for d in s.designs]
+
+
+def _ticket_rows(table: Table, cols: Columns) -> list[tuple[int, str, str, str, str | None, str | None]]:
+    """(line, id, title, owner, status, model) of each row that names a
+    ticket; the texts cleaned for matching, status and model as written."""
+    out = []
+    owners: dict[str, str] = {}
+    ti, ii, oi, si, mi = cols.title, cols.id, cols.owner, cols.status, cols.model
+    full = 1 + max(i for i in (ti, ii, oi, si, mi) if i is not None)
+    for row in table.rows:
+        cells = row.values
+        if len(cells) >= full:  # every column there: index directly
+            title = cells[ti]
+            ident = cells[ii] if ii is not None else ""
+            raw_owner = cells[oi] if oi is not None else ""
+            status = cells[si] if si is not None else None
+            model = cells[mi] if mi is not None else None
+        else:
+            title, ident, raw_owner = _get(cells, ti), _get(cells, ii), _get(cells, oi)
+            status = _get(cells, si) if si is not None else None
+            model = _get(cells, mi) if mi is not None else None
+        if not title and not ident:
+            continue
+        owner = owners.get(raw_owner)
+        if owner is None:
+            owner = owners[raw_owner] = clean(raw_owner)
+        out.append((row.line, clean(ident), clean(title), owner, status, model))
+    return out
 
 
 def _get(values: tuple[str, ...], index: int | None) -> str:

@@ -77,7 +77,7 @@ class Classifier:
         self.rules = rules
         self._memo: dict[tuple[str, str, bool], Recommendation] = {}
         self._roles: dict[str, Role | None] = {}
-        self._subjects: dict[tuple[str, bool], frozenset[str] | None] = {}
+        self._subjects: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
         self._design = next((o for o in rules.overrides if o.design_verbs), None)
         vetoes = [r.unless for r in rules.rules if r.unless is not None]
         vetoes += [o.unless for o in rules.overrides if o.unless is not None]
@@ -123,24 +123,18 @@ class Classifier:
             return None
         return frozenset(w for w in words[1:] if w not in _STOP and w not in verbs)
 
-    def design_subject(self, title: str) -> frozenset[str] | None:
-        return self._subject_of(title, True)
-
-    def implement_subject(self, title: str) -> frozenset[str] | None:
-        return self._subject_of(title, False)
-
-    def _subject_of(self, title: str, design: bool) -> frozenset[str] | None:
-        """Memoised: every row asks both questions, and backlogs repeat titles."""
-        key = (title, design)
-        memo = self._subjects
-        if key in memo:
-            return memo[key]
-        found = None
-        if self._design is not None:
-            verbs = self._design.design_verbs if design else self._design.implement_verbs
-            found = self.subject(title, verbs) or None
-        if len(memo) < 200_000:
-            memo[key] = found
+    def subjects(self, title: str) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+        """(design subject, implement subject) of a title; memoised, since
+        every row asks and backlogs repeat titles."""
+        found = self._subjects.get(title)
+        if found is None:
+            design = implement = None
+            if self._design is not None:
+                design = self.subject(title, self._design.design_verbs) or None
+                implement = self.subject(title, self._design.implement_verbs) or None
+            found = (design, implement)
+            if len(self._subjects) < 200_000:
+                self._subjects[title] = found
         return found
 
     def design_index(self, designs: list[frozenset[str]]) -> dict[str, list[frozenset[str]]]:

@@ -75,7 +75,7 @@ def split_row(text: str, line: int) -> Row:
         inner[-1] = inner[-1].rstrip(_WS)
     elif not leading:
         inner[0] = inner[0].lstrip(_WS)
-    values = tuple(p.strip(_WS) for p in inner)
+    values = tuple([p.strip(_WS) for p in inner])
     return Row(line, text, values, leading, trailing, None, cells_of)
 
 
