@@ -735,8 +735,9 @@ moment the response is read; the client declares pull diagnostics and UTF-16.
 built, module-level memos filled), in one process with the cyclic garbage
 collector on, as the language server runs it; so the process figures are the
 ones to compare with other tools. `tierlint check` runs as users run it: on a
-machine with two or more cores it forks one helper for a file this big
-(`TIERLINT_JOBS=1` turns that off), and its CPU time includes the helper's. A child's peak RSS is only known when it exceeds the
+machine with two or more cores it forks one helper for a file this big, which
+analyses the last ~40% of the sections (`TIERLINT_JOBS=1` turns that off), and
+its CPU time includes the helper's. A child's peak RSS is only known when it exceeds the
 runner's own (the child starts as a copy of it); "< N MB" is that bound. The
 server's peak RSS is its VmHWM just before shutdown.
 Inputs come from `benchmarks/generate.py` (seed {SEED}):
