@@ -9,7 +9,9 @@ server both call `Analyzer.analyze`, so they can never disagree.
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from operator import attrgetter
 from types import MappingProxyType
@@ -276,14 +278,17 @@ class Analyzer:
             return False
         return self.classifier.implements_design(subject, designs)
 
-    def _split(self, layout: Layout, lines: list[str]) -> int:
-        """The first section the helper takes: it does not unpack results or
-        run the document-wide checks, so it gets somewhat more than half."""
-        target = len(lines) * (1 - HELPER_SHARE)
-        for i, (start, _) in enumerate(layout.sections):
-            if start >= target:
-                return i
-        return len(layout.sections)
+    def _splits(self, layout: Layout, lines: list[str], helpers: int) -> list[tuple[int, int]]:
+        """The section ranges the helpers take, in order, after this process's
+        own first range. This process also unpacks their results and runs the
+        document-wide checks, so each helper gets somewhat less than it does."""
+        share = HELPER_SHARE / (1 + (helpers - 1) * HELPER_SHARE)
+        starts = [start for start, _ in layout.sections]
+        cuts = []
+        for k in range(helpers, 0, -1):
+            cuts.append(bisect_left(starts, len(lines) * (1 - k * share)))
+        cuts.append(len(starts))
+        return [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
 
     def _mostly_new(self, lines: list[str], layout: Layout) -> bool:
         """True unless a sample of the sections is already in the cache."""
@@ -294,26 +299,36 @@ class Analyzer:
         cached = sum((a, "\n".join(lines[a:b])) in self._cache for a, b in sample)
         return cached * 4 < len(sample)
 
-    def _start_helper(self, lines: list[str], layout: Layout) -> tuple[Helper, int] | None:
-        """For a big document, fork a helper that analyses the sections from
-        `split` on while this process analyses the ones before."""
-        if self.workers < 2 or sum(len(x) for x in lines) < MIN_CHARS or len(layout.sections) < 2:
-            return None
+    def _start_helpers(self, lines: list[str], layout: Layout) -> list[tuple[Helper | None, int, int]]:
+        """For a big document, fork helpers that analyse the last ranges of
+        sections while this process analyses the first: (helper, first
+        section, end) each; a helper that could not start is None."""
+        size = sum(len(x) for x in lines)
+        if self.workers < 2 or size < MIN_CHARS or len(layout.sections) < 2:
+            return []
         if not self._mostly_new(lines, layout):
-            return None  # a re-analysis (--fix passes): the cache has it
-        split = self._split(layout, lines)
-        if split >= len(layout.sections):
-            return None
+            return []  # a re-analysis (--fix passes): the cache has it
+        helpers = min(self.workers - 1, max(1, size * 2 // (3 * MIN_CHARS)))
+        out: list[tuple[Helper | None, int, int]] = []
+        for first, end in self._splits(layout, lines, helpers):
 
-        def work(channel: Channel) -> object:
-            tail = [self._section(lines, a, b, layout) for a, b in layout.sections[split:]]
-            head = channel.receive()
-            mine = _designs(tail)
-            channel.send(mine)
-            return pack(self._results(tail, head + mine))
+            def work(channel: Channel, first: int = first, end: int = end) -> object:
+                mine = [self._section(lines, a, b, layout) for a, b in layout.sections[first:end]]
+                channel.send(_designs(mine))
+                # Design tickets only ever cap a recommendation: until all of
+                # the document's arrive, work out every ticket's uncapped one.
+                self._classify_ahead(mine)
+                return pack(self._results(mine, channel.receive()))
 
-        helper = Helper.start(work)
-        return (helper, split) if helper is not None else None
+            out.append((Helper.start(work), first, end))
+        return out
+
+    def _classify_ahead(self, sections: list[_Section]) -> None:
+        classify = self.classifier.classify
+        for s in sections:
+            for prep in s.preps:
+                for _, _, title, owner, _, _ in prep.rows:
+                    classify(title, owner)
 
     def _results(self, sections: list[_Section], designs: list[frozenset[str]]) -> list[Part]:
         """What the document-wide steps need of each section."""
@@ -334,42 +349,49 @@ class Analyzer:
             # A BOM is not text: read it as a space so line 0 keeps its columns.
             lines[0] = " " + lines[0][1:]
         layout = scan(lines)
-        started = self._start_helper(lines, layout)
-        if started is None:
+        helpers = self._start_helpers(lines, layout)
+        if not helpers:
             return self._analyze(lines, layout, settings, self._sections(lines, layout, 0))
-        helper, split = started
         try:
-            return self._analyze(lines, layout, settings, self._shared(lines, layout, helper, split))
+            return self._analyze(lines, layout, settings, self._shared(lines, layout, helpers))
         finally:
-            helper.close()
+            for helper, _, _ in helpers:
+                if helper is not None:
+                    helper.close()
 
-    def _sections(self, lines: list[str], layout: Layout, first: int) -> list[Part]:
-        sections = [self._section(lines, a, b, layout) for a, b in layout.sections[first:]]
+    def _sections(self, lines: list[str], layout: Layout, first: int, end: int | None = None) -> list[Part]:
+        sections = self._parsed(lines, layout, first, end)
         return self._results(sections, _designs(sections))
 
-    def _shared(self, lines: list[str], layout: Layout, helper: Helper, split: int) -> list[Part]:
-        """The sections' results, the last ones from the helper. Should it
-        fail at any step, this process analyses its sections instead."""
-        head = [self._section(lines, a, b, layout) for a, b in layout.sections[:split]]
-        mine = _designs(head)
-        if not helper.send(mine):
-            return self._sections(lines, layout, 0)
-        # Design tickets only ever cap a recommendation: until the helper's
-        # arrive, work out every ticket's uncapped one.
-        for s in head:
-            for prep in s.preps:
-                for _, _, title, owner, _, _ in prep.rows:
-                    self.classifier.classify(title, owner)
-        ok, theirs = helper.receive()
-        if not ok:
-            return self._sections(lines, layout, 0)
-        designs = mine + theirs
+    def _parsed(self, lines: list[str], layout: Layout, first: int, end: int | None = None) -> list[_Section]:
+        return [self._section(lines, a, b, layout) for a, b in layout.sections[first:end]]
+
+    def _shared(
+        self, lines: list[str], layout: Layout, helpers: list[tuple[Helper | None, int, int]]
+    ) -> list[Part]:
+        """The sections' results, the last ones from the helpers. A helper
+        that fails at any step leaves its sections to this process."""
+        head = self._parsed(lines, layout, 0, helpers[0][1])
+        designs = _designs(head)
+        local: dict[int, list[_Section]] = {}  # helpers' sections parsed here
+        for i, (helper, first, end) in enumerate(helpers):
+            ok, theirs = helper.receive() if helper is not None else (False, None)
+            if not ok:
+                local[i] = self._parsed(lines, layout, first, end)
+                theirs = _designs(local[i])
+            designs += theirs
+        lost = set(local)
+        for i, (helper, _, _) in enumerate(helpers):
+            if i not in lost and helper is not None and not helper.send(designs):
+                lost.add(i)
         parts = self._results(head, designs)
-        ok, packed = helper.result()
-        if ok:
-            return parts + unpack(packed)
-        tail = [self._section(lines, a, b, layout) for a, b in layout.sections[split:]]
-        return parts + self._results(tail, designs)
+        for i, (helper, first, end) in enumerate(helpers):
+            ok, packed = (False, None) if i in lost or helper is None else helper.result()
+            if ok:
+                parts += unpack(packed)
+            else:
+                parts += self._results(local.get(i) or self._parsed(lines, layout, first, end), designs)
+        return parts
 
     def _analyze(self, lines: list[str], layout: Layout, settings: Settings, parts: list[Part]) -> Analysis:
         headings: list[Heading] = []

@@ -1,17 +1,17 @@
-"""Analysing a big backlog in two processes.
+"""Analysing a big backlog in several processes.
 
-On a machine with more than one core the CLI forks a helper as soon as a big
-file is split into lines and cut into sections. The helper parses and analyses
-the sections of the last part of the file while this process does the first
-part; once both have parsed, they swap the one thing a section needs from the
-rest of the document (its design tickets, for "Use Opus for Planning Only"):
-this process sends first and classifies its tickets until the helper's
-arrive (a design ticket only ever caps a recommendation). The
-helper's section results come back as plain tuples (`pack`), and everything
-after that (sprints, sprint and file checks, suppressions) runs in this
-process over all sections, as it does without a helper. Only the CLI asks for
-this (the language server never forks), and a helper that fails leaves its
-sections to be analysed here.
+On a machine with more than one core the CLI forks helpers as soon as a big
+file is split into lines and cut into sections. Each helper parses and
+analyses the sections of one of the last parts of the file while this process
+does the first part. A section needs one thing from the rest of the document:
+its design tickets (for "Use Opus for Planning Only"). So each helper, once
+parsed, sends its design tickets here and classifies its tickets while it
+waits for all of the document's (a design ticket only ever caps a
+recommendation). The helpers' section results come back as plain tuples
+(`pack`), and everything after that (sprints, sprint and file checks,
+suppressions) runs in this process over all sections, as it does without
+helpers. Only the CLI asks for this (the language server never forks), and a
+helper that fails leaves its sections to be analysed here.
 """
 
 from __future__ import annotations
@@ -21,30 +21,35 @@ import os
 import struct
 import sys
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
-# A file smaller than this is not worth a fork (about 2,000 tickets).
+# A file smaller than this is not worth a fork (about 2,000 tickets); each
+# further helper wants half as much again.
 MIN_CHARS = 150_000
-# The share of the sections the helper takes: this process also unpacks the
+# The share of the sections one helper takes: this process also unpacks the
 # helper's results and runs the document-wide checks.
 HELPER_SHARE = 0.42
+# Processes at most, this one included: past that, unpacking and the
+# document-wide checks, which run here alone, outweigh another helper.
+MAX_WORKERS = 4
 
 _HEADER = struct.Struct("<Q")
 
 
 def default_workers() -> int:
-    """Two processes on Linux with a second core, else one (fork is not safe
-    everywhere: macOS frameworks, for one, do not survive it);
-    TIERLINT_JOBS=1 keeps a run in one process."""
+    """One process per core, up to MAX_WORKERS, on Linux (fork is not safe
+    everywhere: macOS frameworks, for one, do not survive it), else one.
+    TIERLINT_JOBS=N caps the processes at N; TIERLINT_JOBS=1 keeps a run in
+    one process."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return 1
-    if os.environ.get("TIERLINT_JOBS", "").strip() == "1":
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return 2 if cores >= 2 else 1
+    jobs = os.environ.get("TIERLINT_JOBS", "").strip()
+    limit = int(jobs) if jobs.isdigit() and int(jobs) > 0 else MAX_WORKERS
+    return max(1, min(cores, limit))
 
 
 class Channel:
@@ -87,10 +92,17 @@ class Helper:
     than a pipe's buffer blocks its sender until the other side reads, so the
     two sides must not both send before they receive."""
 
+    # File descriptors of this process's ends of the helpers' pipes: a helper
+    # forked later must close its copies, or a hang-up here would never reach
+    # the earlier helper as an end of file.
+    _ends: ClassVar[set[int]] = set()
+
     def __init__(self, pid: int, channel: Channel) -> None:
         self.pid = pid
         self.channel: Channel | None = channel
         self.done = False
+        self.fds = (channel.reader.fileno(), channel.writer.fileno())
+        Helper._ends.update(self.fds)
 
     @classmethod
     def start(cls, work: Callable[[Channel], object]) -> Helper | None:
@@ -103,8 +115,8 @@ class Helper:
         if pid == 0:  # pragma: no cover - the helper; its coverage is not collected
             code = 0
             try:
-                os.close(down_w)
-                os.close(up_r)
+                for fd in (down_w, up_r, *cls._ends):
+                    os.close(fd)
                 _run(work, Channel(os.fdopen(down_r, "rb"), os.fdopen(up_w, "wb")))
             except BaseException:
                 code = 1
@@ -147,6 +159,7 @@ class Helper:
         if self.channel is not None:
             self.channel.close()
             self.channel = None
+            Helper._ends.difference_update(self.fds)
         return self._reap()
 
     def _reap(self) -> int | None:

@@ -1,9 +1,11 @@
-"""The CLI's helper process: analysing the last sections in a forked process
+"""The CLI's helper processes: analysing the last sections in forked processes
 gives exactly the analysis of one process, and a helper that fails at any
 step costs nothing but time."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -16,6 +18,7 @@ from tierlint.analyze import Analyzer
 from tierlint.config import default_rules
 from tierlint.model import Analysis
 from tierlint.pack import unpack
+from tierlint.sections import scan
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -39,8 +42,9 @@ def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(analyze_module, "MIN_CHARS", 1000)
 
 
-def test_two_processes_give_the_same_analysis(
-    small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("workers", [2, 3, 4])
+def test_helpers_give_the_same_analysis(
+    small_thresholds: None, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     text = corpus_text()
     served: list[int] = []
@@ -53,32 +57,59 @@ def test_two_processes_give_the_same_analysis(
 
     monkeypatch.setattr(parallel.Helper, "result", spy)
     one = Analyzer(default_rules(), workers=1).analyze(text)
-    two = Analyzer(default_rules(), workers=2).analyze(text)
-    assert served and served[0] > 10  # the helper did analyse its sections
-    assert summary(two) == summary(one)
+    many = Analyzer(default_rules(), workers=workers).analyze(text)
+    assert len(served) == workers - 1  # one result per helper
+    assert all(n > 2 for n in served)  # each helper analysed sections of its own
+    assert summary(many) == summary(one)
     assert len(one.diagnostics) > 50
 
 
-def test_a_failing_helper_changes_nothing(small_thresholds: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*_args: object) -> None:
+@pytest.mark.parametrize("workers", [2, 4])
+@pytest.mark.parametrize("how", ["raises", "exits"])
+def test_a_helper_lost_at_the_start_changes_nothing(
+    small_thresholds: None, monkeypatch: pytest.MonkeyPatch, workers: int, how: str
+) -> None:
+    def lost(*_args: object) -> None:
+        if how == "exits":
+            os._exit(3)
         raise RuntimeError("helper lost")
 
-    monkeypatch.setattr(parallel, "_run", broken)
+    monkeypatch.setattr(parallel, "_run", lost)
     text = corpus_text()
     one = Analyzer(default_rules(), workers=1).analyze(text)
-    two = Analyzer(default_rules(), workers=2).analyze(text)
-    assert summary(two) == summary(one)
+    many = Analyzer(default_rules(), workers=workers).analyze(text)
+    assert summary(many) == summary(one)
 
 
-def test_a_helper_that_dies_changes_nothing(small_thresholds: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    def dies(*_args: object) -> None:
-        os._exit(3)
+def test_one_helper_of_several_lost_changes_nothing(
+    small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of three helpers dies at once; the others' results are used."""
+    real = parallel.Helper.start.__func__  # type: ignore[attr-defined]
+    started: list[int] = []
+    served: list[bool] = []
 
-    monkeypatch.setattr(parallel, "_run", dies)
+    def start(cls: type[parallel.Helper], work: object) -> parallel.Helper | None:
+        started.append(1)
+        if len(started) == 2:
+            return real(cls, lambda _channel: os._exit(3))  # type: ignore[no-any-return]
+        return real(cls, work)  # type: ignore[no-any-return]
+
+    real_result = parallel.Helper.result
+
+    def result(self: parallel.Helper) -> tuple[bool, object]:
+        found = real_result(self)
+        served.append(found[0])
+        return found
+
+    monkeypatch.setattr(parallel.Helper, "start", classmethod(start))
+    monkeypatch.setattr(parallel.Helper, "result", result)
     text = corpus_text()
     one = Analyzer(default_rules(), workers=1).analyze(text)
-    two = Analyzer(default_rules(), workers=2).analyze(text)
-    assert summary(two) == summary(one)
+    many = Analyzer(default_rules(), workers=4).analyze(text)
+    assert len(started) == 3
+    assert served == [True, True]  # the lost helper is not asked for results
+    assert summary(many) == summary(one)
 
 
 def test_small_files_do_not_fork(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,11 +121,31 @@ def test_small_files_do_not_fork(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_jobs_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    cores = len(os.sched_getaffinity(0))
     monkeypatch.setenv("TIERLINT_JOBS", "1")
     assert parallel.default_workers() == 1
+    monkeypatch.setenv("TIERLINT_JOBS", "3")
+    assert parallel.default_workers() == min(cores, 3)
+    for junk in ("0", "many", "-2"):
+        monkeypatch.setenv("TIERLINT_JOBS", junk)
+        assert parallel.default_workers() == min(cores, parallel.MAX_WORKERS)
     monkeypatch.delenv("TIERLINT_JOBS")
-    expected = 2 if len(os.sched_getaffinity(0)) >= 2 else 1
-    assert parallel.default_workers() == expected
+    assert parallel.default_workers() == min(cores, parallel.MAX_WORKERS)
+
+
+def test_helpers_split_the_sections_in_order() -> None:
+    """Each helper gets a contiguous range after this process's own first one;
+    this process keeps the largest part, since it also merges."""
+    lines = [f"## S{i}" if i % 10 == 0 else "text" for i in range(1000)]
+    layout = scan(lines)
+    analyzer = Analyzer(default_rules())
+    for helpers in (1, 2, 3):
+        ranges = analyzer._splits(layout, lines, helpers)
+        assert len(ranges) == helpers
+        assert ranges[-1][1] == len(layout.sections)
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+        sizes = [ranges[0][0]] + [b - a for a, b in ranges]
+        assert sizes[0] == max(sizes)
 
 
 def test_cli_output_is_the_same_in_one_process(tmp_path: Path) -> None:
@@ -189,3 +240,46 @@ def test_a_helper_failing_after_the_swap_changes_nothing(
     two = Analyzer(default_rules(), workers=2).analyze(text)
     assert swapped == [True]
     assert summary(two) == summary(one)
+
+
+def test_an_error_here_stops_every_helper(small_thresholds: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process fails while three helpers wait for the design tickets: the
+    error comes through, and every helper sees the hang-up and exits (each
+    closes its copies of the others' pipes), so none is left behind."""
+    import signal
+
+    here = os.getpid()
+    real = analyze_module._designs
+
+    def fails_here(sections: list[object]) -> object:
+        if os.getpid() == here:
+            raise RuntimeError("lost in the main process")
+        return real(sections)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyze_module, "_designs", fails_here)
+    pids: list[int] = []
+    real_start = parallel.Helper.start.__func__  # type: ignore[attr-defined]
+
+    def start(cls: type[parallel.Helper], work: object) -> parallel.Helper | None:
+        helper = real_start(cls, work)
+        pids.append(helper.pid)
+        return helper  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(parallel.Helper, "start", classmethod(start))
+
+    def hung(*_args: object) -> None:
+        for pid in pids:  # so that this test fails instead of hanging
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        raise TimeoutError("a helper never exited")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        with pytest.raises(RuntimeError, match="lost in the main process"):
+            Analyzer(default_rules(), workers=4).analyze(corpus_text())
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every helper reaped
