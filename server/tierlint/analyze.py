@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from . import checks
-from .cells import ModelReader, StatusReader, clean, find_columns, strip_comments
+from .cells import ModelReader, ModelValue, StatusReader, clean, find_columns, strip_comments
 from .checks.context import FileContext, RowContext, SprintContext, SummaryLine, TableContext
 from .classify import Classifier
 from .codes import CODES, matches
@@ -134,6 +134,7 @@ class Analyzer:
         self._sprint_memo: dict[tuple[object, ...], tuple[tuple[TableInfo, ...], list[Diagnostic]]] = {}
         self._names: dict[tuple[Heading, bool], tuple[str | None, str, int | None]] = {}
         self._sprint_texts: dict[str, bool] = {}
+        self._cells: dict[tuple[str, str | None, str | None], tuple[Any, ...]] = {}
         self._cache_size = cache_size
         words = "|".join(re.escape(w) for w in rules.sprint_words)
         self._sprint_re = re.compile(
@@ -220,25 +221,16 @@ class Analyzer:
             values = []
             counts = {"haiku": 0, "sonnet": 0, "opus": 0, None: 0}
             by_line = {r.line: r for r in table.rows}
+            classify, read = self.classifier.classify, self._read_cells
             for line, ident, title, owner, status, model_text in prep.rows:
-                rec = self.classifier.classify(title, owner, k in flagged)
+                rec = classify(title, owner, k in flagged)
                 k += 1
-                value = self.models.read(model_text) if model_text is not None else None
+                role, state, model, value = read(owner, status, model_text)
                 tier = value.tier if value is not None else None
                 counts[tier] += 1
-                ticket = Ticket(
-                    id=ident,
-                    title=title,
-                    owner=owner,
-                    role=(r.title if (r := self.classifier.role(owner)) else None) if owner else None,
-                    status=self.statuses.read(status) if status is not None else None,
-                    model=strip_comments(model_text) if model_text is not None else None,
-                    tier=tier,
-                    row=by_line[line],
-                    recommendation=rec,
-                    table_index=index,
+                tickets.append(
+                    Ticket(ident, title, owner, role, state, model, tier, by_line[line], rec, index)
                 )
-                tickets.append(ticket)
                 values.append(value)
             width = table.header.width
             symbols = {name: tier.symbol for name, tier in rules.tiers.items()}
@@ -251,7 +243,7 @@ class Analyzer:
                 if not _row_needs_checks(t, value, row, cols, symbols, rules):
                     continue
                 ctx = RowContext(rules, table, cols, style, row, t, value)
-                for check in checks.ROW:
+                for check in checks.ROW_BY_KIND[value.kind]:  # type: ignore[union-attr]
                     diags.extend(check.check(ctx))
             ticket_lines = {t.line for t in tickets}
             for row in table.rows:
@@ -265,6 +257,26 @@ class Analyzer:
             infos.append(TableInfo(table, cols, tuple(tickets), dist, cost))
         section.result = (flags, tuple(infos), tuple(diags))
         return section.result[1], section.result[2]
+
+    def _read_cells(
+        self, owner: str, status: str | None, model: str | None
+    ) -> tuple[str | None, str | None, str | None, ModelValue | None]:
+        """A ticket's role, status, Model text and Model value from its cells;
+        memoised, since a backlog combines a few owners, statuses and models."""
+        key = (owner, status, model)
+        found = self._cells.get(key)
+        if found is None:
+            role = self.classifier.role(owner) if owner else None
+            found = (
+                role.title if role is not None else None,
+                self.statuses.read(status) if status is not None else None,
+                strip_comments(model) if model is not None else None,
+                self.models.read(model) if model is not None else None,
+            )
+            if len(self._cells) >= self._cache_size:
+                self._cells.clear()
+            self._cells[key] = found
+        return found
 
     def _capped(
         self, subject: frozenset[str], title: str, owner: str, designs: dict[str, list[frozenset[str]]]

@@ -80,14 +80,14 @@ def table_style(table: Table, model_col: int | None, reader: ModelReader) -> Tab
     casings: Counter[str] = Counter()
     platforms: Counter[str] = Counter()
     if model_col is not None:
-        for row in table.rows:
-            if model_col >= row.width:
-                continue
-            c, platform = _cell_style(reader, row.values[model_col])
+        # each distinct Model text once: a table repeats a handful
+        texts = Counter([r.values[model_col] for r in table.rows if model_col < len(r.values)])
+        for text, n in texts.items():
+            c, platform = _cell_style(reader, text)
             if c:
-                casings[c] += 1
+                casings[c] += n
             if platform:
-                platforms[platform] += 1
+                platforms[platform] += n
     casing = _majority(casings, "lower")
     platform = _majority(platforms, "tier")
     return TableStyle(casing, platform, table)

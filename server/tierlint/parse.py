@@ -81,7 +81,29 @@ def split_row(text: str, line: int) -> Row:
 
 def cells_of(text: str, line: int) -> tuple[Cell, ...]:
     """The cells of a row, with their spans."""
+    if "\\" not in text:
+        stripped = text.strip(_WS)
+        if len(stripped) > 1 and stripped[0] == "|" and stripped[-1] == "|":
+            return _framed_cells(text, line)
     return _cells(text, line)[0]
+
+
+def _framed_cells(text: str, line: int) -> tuple[Cell, ...]:
+    """The cells of the common row, framed by pipes and without escapes: one
+    pass over its parts (what `_cells` gives, at a fraction of the cost)."""
+    parts = text.split("|")
+    out = []
+    pos = len(parts[0]) + 1
+    for raw in parts[1:-1]:
+        end = pos + len(raw)
+        value = raw.strip(_WS)
+        if value:
+            s = pos + raw.find(value[0])
+            out.append(Cell(value, line, s, s + len(value), pos, end))
+        else:
+            out.append(Cell("", line, pos, end, pos, end))
+        pos = end + 1
+    return tuple(out)
 
 
 def _cells(text: str, line: int) -> tuple[tuple[Cell, ...], bool, bool]:

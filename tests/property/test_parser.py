@@ -14,7 +14,7 @@ from tierlint.analyze import Analyzer, fix_all
 from tierlint.config import default_rules
 from tierlint.lines import line_endings, split_lines
 from tierlint.model import Row
-from tierlint.parse import parse_block, split_row
+from tierlint.parse import _cells, cells_of, parse_block, split_row
 
 from .profiles import examples
 from .strategies import hostile_text, table_soup
@@ -136,6 +136,17 @@ def test_split_row_any_line(line: str) -> None:
     assume("|" in line)
     row = split_row(line, 7)
     check_row(line, row)
+
+
+@settings(max_examples=examples(300))
+@given(st.text(st.sampled_from(list("|\\ \tab`😀e\u0301\u2028")), max_size=30))
+@example("| a |  b | |")
+@example("  |x|  ")
+@example("||")
+def test_a_rows_cells_are_the_same_by_either_path(line: str) -> None:
+    """The one-pass reading of a framed row gives the general reading's cells."""
+    assume("|" in line)
+    assert cells_of(line, 3) == _cells(line, 3)[0]
 
 
 # -- tables inside fenced code ---------------------------------------------------

@@ -20,6 +20,10 @@ from . import (
 )
 
 ROW = (tl201, tl001, tl002, tl003, tl004, tl006)
+# The row checks a Model cell of each kind needs (each check names its kinds).
+ROW_BY_KIND = {
+    kind: tuple(c for c in ROW if kind in c.KINDS) for kind in ("empty", "placeholder", "unknown", "known")
+}
 TABLE = (tl005,)
 SPRINT = (tl101, tl102, tl103, tl104, tl105)
 FILE = (tl202,)

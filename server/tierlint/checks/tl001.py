@@ -9,6 +9,9 @@ from .common import model_fix, set_title, severity
 from .context import RowContext
 
 CODE = "TL001"
+# The Model cells (cells.ModelValue.kind) this check looks at; a row of
+# another kind skips it.
+KINDS = ("empty", "placeholder")
 
 
 def check(ctx: RowContext) -> Iterator[Diagnostic]:

@@ -11,6 +11,7 @@ from .common import model_fix, set_title, severity
 from .context import RowContext
 
 CODE = "TL002"
+KINDS = ("unknown",)
 
 
 def check(ctx: RowContext) -> Iterator[Diagnostic]:

@@ -9,6 +9,7 @@ from .common import model_fix, set_title, severity
 from .context import RowContext
 
 CODE = "TL004"
+KINDS = ("known",)
 
 
 def check(ctx: RowContext) -> Iterator[Diagnostic]:

@@ -11,6 +11,7 @@ from .common import severity
 from .context import RowContext
 
 CODE = "TL006"
+KINDS = ("known",)
 
 
 def check(ctx: RowContext) -> Iterator[Diagnostic]:

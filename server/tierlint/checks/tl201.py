@@ -9,6 +9,8 @@ from .common import severity
 from .context import RowContext
 
 CODE = "TL201"
+# A shape check: it runs on ragged rows only, whatever their Model cell.
+KINDS: tuple[str, ...] = ()
 
 
 def check(ctx: RowContext) -> Iterator[Diagnostic]:
