@@ -28,7 +28,7 @@ from typing import IO, Any, ClassVar
 MIN_CHARS = 150_000
 # The share of the sections one helper takes: this process also unpacks the
 # helper's results and runs the document-wide checks.
-HELPER_SHARE = 0.42
+HELPER_SHARE = 0.40
 # Processes at most, this one included: past that, unpacking and the
 # document-wide checks, which run here alone, outweigh another helper.
 MAX_WORKERS = 4
