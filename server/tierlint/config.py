@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .analyze import Settings
+from .cache import cached
 from .codes import CODES, is_selector
 from .rules import RuleError, RuleSet, build, default_rules_dir, load_documents, validate_document
 
@@ -73,7 +74,8 @@ _DEFAULT_DOCS: list[tuple[str, dict[str, Any]]] | None = None
 def default_rules() -> RuleSet:
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = build(_default_docs())
+        directory = default_rules_dir()
+        _DEFAULT = cached(list(directory.glob("*.toml")), lambda: build(_default_docs()), RuleSet)
     return _DEFAULT
 
 

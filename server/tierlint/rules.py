@@ -50,7 +50,7 @@ class Platform(NamedTuple):
     id: str
     title: str
     write: Mapping[str, str]
-    names: tuple[tuple[re.Pattern[str], str, str], ...]
+    names: tuple[tuple[NamePattern, str, str], ...]
 
 
 class TicketRule(NamedTuple):
@@ -249,10 +249,22 @@ def _unless(entry: Mapping[str, Any], slots: Mapping[str, Any], where: str) -> M
     return _pattern(_strings(entry["unless"], f"{where}.unless"), slots, f"{where}.unless")
 
 
-def _model_pattern(name: str) -> re.Pattern[str]:
-    key = "-".join(name.lower().replace("_", "-").split())
-    body = "".join(r"[a-z0-9.\-]*" if ch == "*" else re.escape(ch) for ch in key)
-    return re.compile(body + r"\Z")
+class NamePattern:
+    """A model name of the rules, `*` standing for any run of name characters.
+    Compiled when first matched: a run meets only the few names it reads."""
+
+    __slots__ = ("_rx", "source")
+
+    def __init__(self, name: str) -> None:
+        key = "-".join(name.lower().replace("_", "-").split())
+        self.source = "".join(r"[a-z0-9.\-]*" if ch == "*" else re.escape(ch) for ch in key) + r"\Z"
+        self._rx: re.Pattern[str] | None = None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        rx = self._rx
+        if rx is None:
+            rx = self._rx = re.compile(self.source)
+        return rx.match(text)
 
 
 _MODEL_JUNK = re.compile(r"[*_`~]+|\([^)]*\)|\[[^\]]*\]")
@@ -301,7 +313,7 @@ def _compile(data: Mapping[str, Any], sources: tuple[str, ...]) -> RuleSet:
         for j, item in enumerate(pdef.get("names", [])):
             iw = f"{where}.names[{j}]"
             name = _req(item, "name", iw, str)
-            names.append((_model_pattern(name), _tier(_req(item, "tier", iw, str), f"{iw}.tier"), name))
+            names.append((NamePattern(name), _tier(_req(item, "tier", iw, str), f"{iw}.tier"), name))
         write = pdef.get("write", {})
         for t in TIERS:
             if t not in write:

@@ -1,0 +1,93 @@
+"""The built default rule set, kept between runs the way Python keeps bytecode.
+
+Parsing the rule files' TOML and building their templates costs a run about
+25 ms: more than the whole analysis of a small backlog. So the built rule set
+is pickled into the user's cache directory under a name made from the rule
+files' bytes, tierlint's version, Python's, and the source of the modules
+whose objects it holds; any change to one of them builds afresh. A cache that cannot be read or written is ignored, and a file
+not owned by the user is never read. `TIERLINT_CACHE_DIR` names another
+directory; `TIERLINT_NO_CACHE=1` builds every time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from . import __version__
+
+T = TypeVar("T")
+# The modules that define what a cached rule set is made of.
+_MODULES = ("cache.py", "rules.py", "templates.py")
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("TIERLINT_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    named = os.environ.get("TIERLINT_CACHE_DIR")
+    if named:
+        return Path(named)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "tierlint" / "cache" if base else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tierlint"
+
+
+def cached(sources: list[Path], build: Callable[[], T], kind: type) -> T:
+    """`build()`, or what it gave last time for the same `sources`."""
+    where = cache_dir()
+    if where is None:
+        return build()
+    here = Path(__file__).parent
+    try:
+        digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
+        for path in [*sorted(sources), *(here / name for name in _MODULES)]:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return build()
+    path = where / f"rules-{digest.hexdigest()[:24]}.pickle"
+    found = _load(path, kind)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value = build()
+    _store(path, value)
+    return value
+
+
+def _load(path: Path, kind: type) -> object | None:
+    import pickle
+
+    try:
+        with open(path, "rb") as f:
+            if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
+                return None
+            value = pickle.load(f)
+    except Exception:  # missing, unreadable, truncated, from another build
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def _store(path: Path, value: object) -> None:
+    import pickle
+    import tempfile
+
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".rules-", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        tmp = None
+    except Exception:  # a read-only home, a full disk: build next time too
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

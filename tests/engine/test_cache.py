@@ -1,0 +1,119 @@
+"""The rule cache: a second run reads the rule set the first one built, and a
+cache that is missing, corrupt, foreign or unwritable only costs a build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tierlint import cache, config
+from tierlint.analyze import Analyzer
+from tierlint.rules import RuleSet, build, default_rules_dir, load_documents
+
+BACKLOG = """## Sprint 1: Auth
+
+| # | Ticket | Status | Owner | Model |
+|---|--------|--------|-------|-------|
+| 1.1 | Implement password reset flow | 🔲 Todo | Backend | haiku |
+| 1.2 | Fix typo in README | 🔲 Todo | Docs | opus |
+| 1.3 | Create users table migration | 🔲 Todo | DB | |
+"""
+
+
+def sources() -> list[Path]:
+    return list(default_rules_dir().glob("*.toml"))
+
+
+def fresh() -> RuleSet:
+    return build(load_documents(default_rules_dir()))
+
+
+def findings(rules: RuleSet) -> list[tuple[str, str, int]]:
+    return [(d.code, d.message, d.span.line) for d in Analyzer(rules).analyze(BACKLOG).diagnostics]
+
+
+@pytest.fixture
+def where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TIERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TIERLINT_NO_CACHE", raising=False)
+    return tmp_path / "cache"
+
+
+def test_the_second_run_reads_what_the_first_built(where: Path) -> None:
+    built: list[int] = []
+
+    def counting() -> RuleSet:
+        built.append(1)
+        return fresh()
+
+    first = cache.cached(sources(), counting, RuleSet)
+    second = cache.cached(sources(), counting, RuleSet)
+    assert built == [1]
+    assert second is not first  # read back from the file
+    assert [p.name.startswith("rules-") for p in where.iterdir()] == [True]
+    assert findings(second) == findings(first) == findings(fresh())
+    assert len(findings(first)) == 3
+
+
+def test_changed_rules_build_afresh(where: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for p in sources():
+        (rules / p.name).write_bytes(p.read_bytes())
+    cache.cached(list(rules.glob("*.toml")), fresh, RuleSet)
+    with open(rules / "tiers.toml", "a", encoding="utf-8") as f:
+        f.write("\n# a comment changes the key\n")
+    built: list[int] = []
+    cache.cached(list(rules.glob("*.toml")), lambda: built.append(1) or fresh(), RuleSet)
+    assert built == [1]
+    assert len(list(where.iterdir())) == 2
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", b"\x80\x05K\x01."])
+def test_a_corrupt_or_foreign_cache_is_rebuilt_and_replaced(where: Path, content: bytes) -> None:
+    cache.cached(sources(), fresh, RuleSet)
+    (entry,) = where.iterdir()
+    entry.write_bytes(content)  # truncated, garbage, or a pickle of the number 1
+    built: list[int] = []
+    rules = cache.cached(sources(), lambda: built.append(1) or fresh(), RuleSet)
+    assert built == [1]
+    assert findings(rules) == findings(fresh())
+    assert entry.read_bytes() != content  # written again
+
+
+def test_an_unwritable_cache_only_costs_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("TIERLINT_CACHE_DIR", str(blocker / "cache"))
+    built: list[int] = []
+    for _ in range(2):
+        rules = cache.cached(sources(), lambda: built.append(1) or fresh(), RuleSet)
+    assert built == [1, 1]
+    assert findings(rules) == findings(fresh())
+
+
+def test_turned_off(where: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIERLINT_NO_CACHE", "1")
+    assert cache.cache_dir() is None
+    cache.cached(sources(), fresh, RuleSet)
+    assert not where.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown")
+def test_a_file_owned_by_someone_else_is_never_read(where: Path) -> None:
+    cache.cached(sources(), fresh, RuleSet)
+    (entry,) = where.iterdir()
+    os.chown(entry, 12345, 12345)
+    built: list[int] = []
+    cache.cached(sources(), lambda: built.append(1) or fresh(), RuleSet)
+    assert built == [1]
+
+
+def test_the_default_rules_go_through_the_cache(where: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config, "_DEFAULT", None)
+    rules = config.default_rules()
+    assert len(list(where.iterdir())) == 1
+    monkeypatch.setattr(config, "_DEFAULT", None)
+    assert findings(config.default_rules()) == findings(rules)
