@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -18,12 +17,7 @@ from typing import Any, NamedTuple
 from .analyze import Settings
 from .cache import cached
 from .codes import CODES, is_selector
-from .rules import RuleError, RuleSet, build, default_rules_dir, load_documents, validate_document
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .rules import RuleError, RuleSet, build, default_rules_dir, load_documents, toml, validate_document
 
 CONFIG_NAMES = ("tierlint.toml", ".tierlint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "information", "info", "hint", "off")
@@ -130,6 +124,7 @@ def load_config_file(path: Path) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), None, "", f"cannot read config file: {exc}") from exc
+    tomllib = toml()
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -190,6 +185,7 @@ def _from_mapping(doc: Mapping[str, Any], path: Path, text: str, prefix: str) ->
     base = path.parent
     files = []
     extra_docs: list[tuple[str, Mapping[str, Any]]] = []
+    tomllib = toml()
     for rel in rule_files:
         p = (base / rel).resolve()
         if not p.is_file():

@@ -10,15 +10,21 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 from typing import Any, NamedTuple
 
 from .templates import Matcher, TemplateError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+
+def toml() -> ModuleType:
+    """tomllib, imported when a rule or config file is first parsed: a run with
+    the rule cache and no config file needs none."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
+
 
 TIERS = ("haiku", "sonnet", "opus")
 EFFECTS = ("up", "down", "set", "floor", "cap")
@@ -144,6 +150,7 @@ def default_rules_dir() -> Path:
 
 def load_documents(directory: Path) -> list[tuple[str, dict[str, Any]]]:
     docs = []
+    tomllib = toml()
     for path in sorted(directory.glob("*.toml")):
         try:
             docs.append((path.name, tomllib.loads(path.read_text(encoding="utf-8"))))
