@@ -325,7 +325,7 @@ class Analyzer:
         for first, end in self._splits(layout, lines, helpers):
 
             def work(channel: Channel, first: int = first, end: int = end) -> object:
-                mine = [self._section(lines, a, b, layout) for a, b in layout.sections[first:end]]
+                mine = self._parsed(lines, layout, first, end)
                 channel.send(_designs(mine))
                 # Design tickets only ever cap a recommendation: until all of
                 # the document's arrive, work out every ticket's uncapped one.
@@ -363,7 +363,7 @@ class Analyzer:
         layout = scan(lines)
         helpers = self._start_helpers(lines, layout)
         if not helpers:
-            return self._analyze(lines, layout, settings, self._sections(lines, layout, 0))
+            return self._analyze(lines, layout, settings, self._sections(lines, layout))
         try:
             return self._analyze(lines, layout, settings, self._shared(lines, layout, helpers))
         finally:
@@ -371,11 +371,12 @@ class Analyzer:
                 if helper is not None:
                     helper.close()
 
-    def _sections(self, lines: list[str], layout: Layout, first: int, end: int | None = None) -> list[Part]:
-        sections = self._parsed(lines, layout, first, end)
+    def _sections(self, lines: list[str], layout: Layout) -> list[Part]:
+        """Every section's results, all worked out in this process."""
+        sections = self._parsed(lines, layout, 0, None)
         return self._results(sections, _designs(sections))
 
-    def _parsed(self, lines: list[str], layout: Layout, first: int, end: int | None = None) -> list[_Section]:
+    def _parsed(self, lines: list[str], layout: Layout, first: int, end: int | None) -> list[_Section]:
         return [self._section(lines, a, b, layout) for a, b in layout.sections[first:end]]
 
     def _shared(
