@@ -88,6 +88,8 @@ class Classifier:
             + vetoes
         )
         self._rule_of = {id(r.pattern): (i, r) for i, r in enumerate(rules.rules)}
+        # most titles hit no override: one set test skips the loop over them
+        self._override_ids = frozenset(id(o.pattern) for o in rules.overrides)
         matchers = [r.pattern for r in rules.rules] + [o.pattern for o in rules.overrides]
         all_templates = [t.text for m in matchers + [r.pattern for r in rules.roles] for t in m.templates]
         for value in rules.slots.values():
@@ -225,7 +227,8 @@ class Classifier:
             matched = True
 
         always = False
-        for ov in rs.overrides:
+        overrides = rs.overrides if implements_design or not self._override_ids.isdisjoint(hits) else ()
+        for ov in overrides:
             if id(ov.pattern) not in hits and not (implements_design and ov.design_verbs):
                 continue
             if ov.unless is not None and id(ov.unless) in hits:

@@ -241,7 +241,10 @@ def match_text(title: str, splitter: Compounds | None = None) -> str:
     a title with compound names is followed by its split form ("SessionService"
     -> "Session Service"; with `splitter`, "loginform" -> "login form" too, so
     that letter case does not change what matches)."""
-    text = _FOLD.sub(" ", title)
+    if "_" in title or "-" in title or "  " in title or not title.isprintable():
+        text = _FOLD.sub(" ", title)
+    else:
+        text = title  # single ASCII spaces only (isprintable rules out other space)
     split = _CAMEL.sub(" ", text)
     if splitter is not None:
         split = splitter.split_text(split)
@@ -270,6 +273,10 @@ class Compounds:
 
     def split_word(self, token: str) -> str:
         low = token.lower()
+        found = self._split(low)
+        return token if found == low else found
+
+    def _split(self, low: str) -> str:
         found = self._memo.get(low)
         if found is None:
             found = low
@@ -283,10 +290,16 @@ class Compounds:
                         break
             if len(self._memo) < 50_000:
                 self._memo[low] = found
-        return token if found == low else found
+        return found
 
     def split_text(self, text: str) -> str:
-        return self._TOKEN.sub(lambda m: self.split_word(m.group(0)), text)
+        # Most titles have no run-together word: find that out without a
+        # callback per long word.
+        for token in self._TOKEN.findall(text):
+            low = token.lower()
+            if self._split(low) != low:
+                return self._TOKEN.sub(lambda m: self.split_word(m.group(0)), text)
+        return text
 
 
 def vocabulary(templates: Iterable[str]) -> set[str]:

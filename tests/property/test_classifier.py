@@ -172,3 +172,30 @@ def test_emoji_fills_template_slot(title: str) -> None:
     assert (ticket.recommendation.tier, ticket.recommendation.rule) == (base.tier, base.rule)
     assert CLASSIFIER.classify(title.replace("‼️", "🚀")).tier == base.tier
     assert CLASSIFIER.classify(f"{bare}\t ").tier == base.tier  # blanks fill it too
+
+
+def _reference_match_text(title: str, classifier: Classifier) -> str:
+    """match_text as plainly written: every substitution, every time."""
+    from tierlint.templates import _CAMEL, _FOLD
+
+    text = _FOLD.sub(" ", title)
+    split = _CAMEL.sub(" ", text)
+    compounds = classifier._compounds
+    split = compounds._TOKEN.sub(lambda m: compounds.split_word(m.group(0)), split)
+    return text + " \x1f " + split if split != text else text
+
+
+@settings(max_examples=examples(300))
+@given(
+    st.lists(
+        st.sampled_from([*"ab Z9_-\t\xa0\u2009\u2028é", "login", "Form", "session", "SERVICE", "  "]),
+        max_size=12,
+    ).map("".join)
+)
+def test_match_text_shortcuts_change_nothing(title: str) -> None:
+    """The text rules match against is the same whether or not match_text
+    takes its shortcuts (no folding needed, no run-together word)."""
+    from tierlint.templates import match_text
+
+    classifier = Classifier(default_rules())
+    assert match_text(title, classifier._compounds) == _reference_match_text(title, classifier)
