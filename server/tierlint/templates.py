@@ -568,8 +568,10 @@ class TemplateIndex:
     def candidates(self, words: frozenset[str]) -> tuple[tuple[Template, Matcher], ...]:
         """The templates all of whose required words are among `words`."""
         have = 0
+        known = self._word_bits
         for w in words:
-            have |= self._bits(w)
+            bits = known.get(w)
+            have |= self._bits(w) if bits is None else bits
         found = self._candidates.get(have)
         if found is None:
             need = self._need
