@@ -35,7 +35,12 @@ def cache_dir() -> Path | None:
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA")
         return Path(base) / "tierlint" / "cache" if base else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None  # no home to keep it in: never litter the working folder
+        base = os.path.join(home, ".cache")
     return Path(base) / "tierlint"
 
 

@@ -117,3 +117,12 @@ def test_the_default_rules_go_through_the_cache(where: Path, monkeypatch: pytest
     assert len(list(where.iterdir())) == 1
     monkeypatch.setattr(config, "_DEFAULT", None)
     assert findings(config.default_rules()) == findings(rules)
+
+
+def test_no_home_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("TIERLINT_CACHE_DIR", "TIERLINT_NO_CACHE", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # "~" stays "~"
+    assert cache.cache_dir() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
+    assert cache.cache_dir() == Path("/somewhere/cache/tierlint")
