@@ -1,5 +1,6 @@
 """The checks, one module per code (markdownlint style). `ROW`, `TABLE`,
-`SPRINT` and `FILE` list them by the scope they run at."""
+`SPRINT` and `FILE` list them by the scope they run at; each row check names
+the kinds of Model cell it looks at (`KINDS`), so a row runs only those."""
 
 from __future__ import annotations
 
