@@ -330,7 +330,7 @@ class Analyzer:
                 # Design tickets only ever cap a recommendation: until all of
                 # the document's arrive, work out every ticket's uncapped one.
                 self._classify_ahead(mine)
-                return pack(self._results(mine, channel.receive()))
+                return pack(self._results(mine, channel.receive()), lines)
 
             out.append((Helper.start(work), first, end))
         return out
@@ -401,7 +401,7 @@ class Analyzer:
         for i, (helper, first, end) in enumerate(helpers):
             ok, packed = (False, None) if i in lost or helper is None else helper.result()
             if ok:
-                parts += unpack(packed)
+                parts += unpack(packed, lines)
             else:
                 parts += self._results(local.get(i) or self._parsed(lines, layout, first, end), designs)
         return parts

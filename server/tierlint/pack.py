@@ -33,7 +33,9 @@ from .parse import cells_of
 Part = tuple[tuple[Heading, ...], tuple[Any, ...], list[Any], tuple[TableInfo, ...], tuple[Diagnostic, ...]]
 
 
-def pack(parts: list[Part]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def pack(parts: list[Part], lines: list[str]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """`parts` as tuples. A row's text is left out when it is its line of
+    `lines`, which the receiving process holds too."""
     recs: dict[int, int] = {}
     rec_rows: list[tuple[Any, ...]] = []
     out = []
@@ -54,7 +56,7 @@ def pack(parts: list[Part]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]
             c, d = info.columns, info.distribution
             tables.append(
                 (
-                    [_row(t.header), _row(t.delimiter), *map(_row, t.rows)],
+                    [_row(r, lines) for r in (t.header, t.delimiter, *t.rows)],
                     _heading(t.heading) if t.heading is not None else None,
                     (c.id, c.title, c.status, c.owner, c.model, c.cost),
                     ticks,
@@ -74,7 +76,7 @@ def pack(parts: list[Part]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]
     return rec_rows, out
 
 
-def unpack(packed: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> list[Part]:
+def unpack(packed: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]], lines: list[str]) -> list[Part]:
     rec_rows, sections = packed
     recs = [
         Recommendation(tier, rule, text, section, matched, tuple(Modifier(*m) for m in mods), *rest)
@@ -85,7 +87,7 @@ def unpack(packed: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> list[
         infos = []
         for rows, heading, cols, ticks, dist, cost in tables:
             built = [
-                Row(line, text, values, lead, trail, None, cells_of)
+                Row(line, lines[line] if text is None else text, values, lead, trail, None, cells_of)
                 for line, text, values, lead, trail in rows
             ]
             by_line = {r.line: r for r in built}
@@ -107,8 +109,9 @@ def unpack(packed: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> list[
     return out
 
 
-def _row(r: Row) -> tuple[int, str, tuple[str, ...], bool, bool]:
-    return (r.line, r.text, r.values, r.has_leading_pipe, r.has_trailing_pipe)
+def _row(r: Row, lines: list[str]) -> tuple[int, str | None, tuple[str, ...], bool, bool]:
+    text = None if r.text == lines[r.line] else r.text
+    return (r.line, text, r.values, r.has_leading_pipe, r.has_trailing_pipe)
 
 
 def _heading(h: Heading) -> tuple[int, int, str, int, int]:

@@ -16,6 +16,7 @@ import tierlint.analyze as analyze_module
 from tierlint import parallel
 from tierlint.analyze import Analyzer
 from tierlint.config import default_rules
+from tierlint.lines import split_lines
 from tierlint.model import Analysis
 from tierlint.pack import unpack
 from tierlint.sections import scan
@@ -52,7 +53,7 @@ def test_helpers_give_the_same_analysis(
 
     def spy(self: parallel.Helper) -> tuple[bool, object]:
         ok, found = real(self)
-        served.append(len(unpack(found)) if ok else -1)  # type: ignore[arg-type]
+        served.append(len(unpack(found, split_lines(text))) if ok else -1)  # type: ignore[arg-type]
         return ok, found
 
     monkeypatch.setattr(parallel.Helper, "result", spy)
@@ -61,6 +62,9 @@ def test_helpers_give_the_same_analysis(
     assert len(served) == workers - 1  # one result per helper
     assert all(n > 2 for n in served)  # each helper analysed sections of its own
     assert summary(many) == summary(one)
+    assert [(t.row.text, t.row.values) for t in many.tickets] == [
+        (t.row.text, t.row.values) for t in one.tickets
+    ]
     assert len(one.diagnostics) > 50
 
 
