@@ -315,8 +315,10 @@ class Analyzer:
         """For a big document, fork helpers that analyse the last ranges of
         sections while this process analyses the first: (helper, first
         section, end) each; a helper that could not start is None."""
+        if self.workers < 2 or len(layout.sections) < 2:
+            return []  # the language server: never a fork, nor its cost on a keystroke
         size = sum(len(x) for x in lines)
-        if self.workers < 2 or size < MIN_CHARS or len(layout.sections) < 2:
+        if size < MIN_CHARS:
             return []
         if not self._mostly_new(lines, layout):
             return []  # a re-analysis (--fix passes): the cache has it

@@ -94,17 +94,7 @@ def _word(word: str) -> str:
 
 
 def _alternatives(inner: str, slots: Mapping[str, str | list[str]], depth: int) -> str:
-    parts, level, start = [], 0, 0
-    for i, ch in enumerate(inner):
-        if ch in "([":
-            level += 1
-        elif ch in ")]":
-            level -= 1
-        elif ch == "|" and level == 0:
-            parts.append(inner[start:i])
-            start = i + 1
-    parts.append(inner[start:])
-    return "(?:" + "|".join(_sequence(p, slots, depth + 1) for p in parts) + ")"
+    return "(?:" + "|".join(_sequence(p, slots, depth + 1) for p in _split_top(inner)) + ")"
 
 
 Slots = Mapping[str, str | list[str]]
@@ -454,38 +444,14 @@ class Template:
             self._source = compile_template(self.text, self._slots)
         return self._source
 
-    def possible(self, words: frozenset[str]) -> bool:
-        """False when some required word of the template is missing from `words`."""
-        for exact, prefixes in self.needs:
-            if words.isdisjoint(exact) and not (prefixes and any(w.startswith(prefixes) for w in words)):
-                return False
-        return True
-
-    def search(self, text: str, words: frozenset[str]) -> str | None:
-        if not self.possible(words):
-            return None
-        rx = self._rx
-        if rx is None:
-            rx = self._rx = re.compile(self.source, re.IGNORECASE)
-        m = rx.search(text)
-        return m.group(0) if m else None
-
 
 class Matcher:
-    """All templates of one rule; `search` returns the longest matched text."""
+    """All templates of one rule (TemplateIndex finds which of them match)."""
 
     __slots__ = ("templates",)
 
     def __init__(self, templates: list[str], slots: Mapping[str, str | list[str]]) -> None:
         self.templates = tuple(Template(t, slots) for t in templates)
-
-    def search(self, text: str, words: frozenset[str]) -> str | None:
-        best: str | None = None
-        for t in self.templates:
-            found = t.search(text, words)
-            if found is not None and (best is None or len(found) > len(best)):
-                best = found
-        return best
 
 
 def _best(found: tuple[Anchor, ...]) -> Anchor | None:
