@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -36,8 +36,8 @@ from .model import (
     TableInfo,
     Ticket,
 )
-from .pack import Part, pack, unpack
-from .parallel import HELPER_SHARE, MIN_CHARS, Channel, Helper
+from .pack import Packer, Part, Unpacker
+from .parallel import MIN_CHARS, Channel, Claims, Helper
 from .parse import Directive, parse_block
 from .rules import RuleSet
 from .sections import Layout, is_code_line, scan
@@ -90,6 +90,12 @@ class Settings(NamedTuple):
 
 
 _DECISIONS: dict[int, tuple[Settings, dict[str, tuple[bool, Severity | None]]]] = {}
+
+
+# sections a helper sends at a time
+_BATCH = 4
+# a helper (None if it could not start) and the first and end section of its range
+_HelperRange = tuple[Helper | None, int, int]
 
 
 class _TablePrep(NamedTuple):
@@ -290,15 +296,14 @@ class Analyzer:
             return False
         return self.classifier.implements_design(subject, designs)
 
-    def _splits(self, layout: Layout, lines: list[str], helpers: int) -> list[tuple[int, int]]:
-        """The section ranges the helpers take, in order, after this process's
-        own first range. This process also unpacks their results and runs the
-        document-wide checks, so each helper gets somewhat less than it does."""
-        share = HELPER_SHARE / (1 + (helpers - 1) * HELPER_SHARE)
+    def _splits(self, layout: Layout, lines: list[str], workers: int) -> list[tuple[int, int]]:
+        """Contiguous section ranges of about equal size, one per process in
+        order, this one's first. Each process parses its own range; then the
+        processes claim pieces of the ranges, so the split need not be exact."""
         starts = [start for start, _ in layout.sections]
-        cuts = []
-        for k in range(helpers, 0, -1):
-            cuts.append(bisect_left(starts, len(lines) * (1 - k * share)))
+        cuts = [0]
+        for k in range(1, workers):
+            cuts.append(bisect_left(starts, len(lines) * k / workers))
         cuts.append(len(starts))
         return [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
 
@@ -311,31 +316,50 @@ class Analyzer:
         cached = sum((a, "\n".join(lines[a:b])) in self._cache for a, b in sample)
         return cached * 4 < len(sample)
 
-    def _start_helpers(self, lines: list[str], layout: Layout) -> list[tuple[Helper | None, int, int]]:
-        """For a big document, fork helpers that analyse the last ranges of
-        sections while this process analyses the first: (helper, first
-        section, end) each; a helper that could not start is None."""
+    def _start_helpers(self, lines: list[str], layout: Layout) -> tuple[list[_HelperRange], list[Claims]]:
+        """For a big document, fork helpers that parse the last ranges of
+        sections while this process parses the first: (helper, first section,
+        end) each, a helper that could not start being None; and the claims on
+        every range, this process's first."""
         if self.workers < 2 or len(layout.sections) < 2:
-            return []  # the language server: never a fork, nor its cost on a keystroke
+            return [], []  # the language server: never a fork, nor its cost on a keystroke
         size = sum(len(x) for x in lines)
         if size < MIN_CHARS:
-            return []
+            return [], []
         if not self._mostly_new(lines, layout):
-            return []  # a re-analysis (--fix passes): the cache has it
-        helpers = min(self.workers - 1, max(1, size * 2 // (3 * MIN_CHARS)))
-        out: list[tuple[Helper | None, int, int]] = []
-        for first, end in self._splits(layout, lines, helpers):
+            return [], []  # a re-analysis (--fix passes): the cache has it
+        ranges = self._splits(layout, lines, min(self.workers, 1 + max(1, size * 2 // (3 * MIN_CHARS))))
+        claims: list[Claims] = []
+        try:
+            claims.extend(Claims(first, end) for first, end in ranges)
+        except OSError:
+            for c in claims:
+                c.close()
+            return [], []
+        out: list[_HelperRange] = []
+        for me, (first, end) in enumerate(ranges[1:], 1):
 
-            def work(channel: Channel, first: int = first, end: int = end) -> object:
+            def work(channel: Channel, me: int = me, first: int = first, end: int = end) -> object:
                 mine = self._parsed(lines, layout, first, end)
                 channel.send(_designs(mine))
                 # Design tickets only ever cap a recommendation: until all of
                 # the document's arrive, work out every ticket's uncapped one.
                 self._classify_ahead(mine)
-                return pack(self._results(mine, channel.receive()), lines)
+                packer = Packer(lines)
+                numbers: list[int] = []
+                parts: list[Part] = []
+                for number, part in self._claimed(lines, layout, claims, me, mine, first, channel.receive()):
+                    numbers.append(number)
+                    parts.append(part)
+                    if len(parts) >= _BATCH:
+                        channel.send((numbers, packer.pack(parts)))
+                        numbers, parts = [], []
+                if parts:
+                    channel.send((numbers, packer.pack(parts)))
+                return None  # the end of its results
 
             out.append((Helper.start(work), first, end))
-        return out
+        return out, claims
 
     def _classify_ahead(self, sections: list[_Section]) -> None:
         classify = self.classifier.classify
@@ -348,11 +372,33 @@ class Analyzer:
         """What the document-wide steps need of each section."""
         key = tuple(designs)
         index = self.classifier.design_index(designs) if designs else {}
-        out: list[Part] = []
-        for s in sections:
-            infos, diags = self._analyse_section(s, index, key)
-            out.append((s.block.headings, s.block.directives, s.summaries, infos, diags))
-        return out
+        return [self._part(s, index, key) for s in sections]
+
+    def _part(self, s: _Section, index: dict[str, list[frozenset[str]]], key: object) -> Part:
+        infos, diags = self._analyse_section(s, index, key)
+        return (s.block.headings, s.block.directives, s.summaries, infos, diags)
+
+    def _claimed(
+        self,
+        lines: list[str],
+        layout: Layout,
+        claims: list[Claims],
+        me: int,
+        mine: list[_Section],
+        first: int,
+        designs: list[frozenset[str]],
+    ) -> Iterator[tuple[int, Part]]:
+        """(section number, result) of each section this process claims: of
+        its own range first (parsed already: `mine`, from section `first`),
+        then of what is left of the others' ranges, parsed here."""
+        key = tuple(designs)
+        index = self.classifier.design_index(designs) if designs else {}
+        for k in (me, *(k for k in range(len(claims)) if k != me)):
+            claim = claims[k]
+            while (piece := claim.take()) is not None:
+                for i in range(*piece):
+                    s = mine[i - first] if k == me else self._section(lines, *layout.sections[i], layout)
+                    yield i, self._part(s, index, key)
 
     # -- the document -----------------------------------------------------------
 
@@ -363,15 +409,17 @@ class Analyzer:
             # A BOM is not text: read it as a space so line 0 keeps its columns.
             lines[0] = " " + lines[0][1:]
         layout = scan(lines)
-        helpers = self._start_helpers(lines, layout)
+        helpers, claims = self._start_helpers(lines, layout)
         if not helpers:
             return self._analyze(lines, layout, settings, self._sections(lines, layout))
         try:
-            return self._analyze(lines, layout, settings, self._shared(lines, layout, helpers))
+            return self._analyze(lines, layout, settings, self._shared(lines, layout, helpers, claims))
         finally:
             for helper, _, _ in helpers:
                 if helper is not None:
                     helper.close()
+            for claim in claims:
+                claim.close()
 
     def _sections(self, lines: list[str], layout: Layout) -> list[Part]:
         """Every section's results, all worked out in this process."""
@@ -382,31 +430,48 @@ class Analyzer:
         return [self._section(lines, a, b, layout) for a, b in layout.sections[first:end]]
 
     def _shared(
-        self, lines: list[str], layout: Layout, helpers: list[tuple[Helper | None, int, int]]
+        self, lines: list[str], layout: Layout, helpers: list[_HelperRange], claims: list[Claims]
     ) -> list[Part]:
-        """The sections' results, the last ones from the helpers. A helper
-        that fails at any step leaves its sections to this process."""
+        """The sections' results, worked out here and in the helpers. A
+        helper that fails at any step leaves its sections to this process."""
         head = self._parsed(lines, layout, 0, helpers[0][1])
+        # Work that is needed anyway, until the helpers' design tickets are in.
+        started = [helper for helper, _, _ in helpers if helper is not None]
+        for section in head:
+            if all(helper.ready() for helper in started):
+                break
+            self._classify_ahead([section])
         designs = _designs(head)
-        local: dict[int, list[_Section]] = {}  # helpers' sections parsed here
+        lost: set[int] = set()
         for i, (helper, first, end) in enumerate(helpers):
             ok, theirs = helper.receive() if helper is not None else (False, None)
             if not ok:
-                local[i] = self._parsed(lines, layout, first, end)
-                theirs = _designs(local[i])
+                lost.add(i)
+                theirs = _designs(self._parsed(lines, layout, first, end))
             designs += theirs
-        lost = set(local)
         for i, (helper, _, _) in enumerate(helpers):
             if i not in lost and helper is not None and not helper.send(designs):
                 lost.add(i)
-        parts = self._results(head, designs)
-        for i, (helper, first, end) in enumerate(helpers):
-            ok, packed = (False, None) if i in lost or helper is None else helper.result()
-            if ok:
-                parts += unpack(packed, lines)
-            else:
-                parts += self._results(local.get(i) or self._parsed(lines, layout, first, end), designs)
-        return parts
+        # The helpers' results arrive in batches as they go: taking them in
+        # between this process's own sections keeps the unpacking off the end.
+        live = {
+            i: (h, Unpacker(lines)) for i, (h, _, _) in enumerate(helpers) if i not in lost and h is not None
+        }
+        done: dict[int, Part] = {}
+        for number, part in self._claimed(lines, layout, claims, 0, head, 0, designs):
+            done[number] = part
+            for i, (helper, unpacker) in list(live.items()):
+                if helper.ready() and not _collect(helper, unpacker, done, wait=False):
+                    del live[i]
+        for helper, unpacker in live.values():
+            _collect(helper, unpacker, done, wait=True)
+        if len(done) < len(layout.sections):  # pieces a failed helper had taken
+            missing = [i for i in range(len(layout.sections)) if i not in done]
+            key = tuple(designs)
+            index = self.classifier.design_index(designs) if designs else {}
+            for i in missing:
+                done[i] = self._part(self._section(lines, *layout.sections[i], layout), index, key)
+        return [done[i] for i in range(len(layout.sections))]
 
     def _analyze(self, lines: list[str], layout: Layout, settings: Settings, parts: list[Part]) -> Analysis:
         headings: list[Heading] = []
@@ -572,6 +637,22 @@ def _row_needs_checks(t: Ticket, value, row, cols, symbols: dict[str, str], rule
     if cols.cost is not None:
         return strip_comments(row.values[cols.cost]).replace(" ", "") != symbols[value.tier]
     return False
+
+
+def _collect(helper: Helper, unpacker: Unpacker, done: dict[int, Part], wait: bool) -> bool:
+    """Adds the helper's batches that have arrived to `done` (all of them,
+    when `wait`). False once the helper has ended, or failed: the batches that
+    came before a failure are whole, and stand."""
+    while wait or helper.ready():
+        ok, message = helper.receive()
+        if not ok:
+            return False
+        if message is None:
+            helper.close()
+            return False
+        numbers, packed = message
+        done.update(zip(numbers, unpacker.unpack(packed)))
+    return True
 
 
 def _designs(sections: list[_Section]) -> list[frozenset[str]]:

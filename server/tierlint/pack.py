@@ -33,80 +33,109 @@ from .parse import cells_of
 Part = tuple[tuple[Heading, ...], tuple[Any, ...], list[Any], tuple[TableInfo, ...], tuple[Diagnostic, ...]]
 
 
-def pack(parts: list[Part], lines: list[str]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """`parts` as tuples. A row's text is left out when it is its line of
-    `lines`, which the receiving process holds too."""
-    recs: dict[int, int] = {}
-    rec_rows: list[tuple[Any, ...]] = []
-    out = []
-    for headings, directives, summaries, infos, diags in parts:
-        tables = []
-        for info in infos:
-            t = info.table
-            ticks = []
-            for k in info.tickets:
-                rec = k.recommendation
-                at = recs.get(id(rec))
-                if at is None:
-                    at = recs[id(rec)] = len(rec_rows)
-                    rec_rows.append((*rec[:5], tuple(map(tuple, rec.modifiers)), *rec[6:]))
-                ticks.append(
-                    (k.id, k.title, k.owner, k.role, k.status, k.model, k.tier, k.row.line, at, k.table_index)
+class Packer:
+    """Packs a helper's results batch by batch. A recommendation travels with
+    the first batch that needs it; later ones refer to it by position."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.recs: dict[int, int] = {}
+        self.kept: list[Recommendation] = []  # keeps the ids in `recs` unique
+
+    def pack(self, parts: list[Part]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """`parts` as tuples. A row's text is left out when it is its line of
+        `lines`, which the receiving process holds too."""
+        lines, recs, kept = self.lines, self.recs, self.kept
+        rec_rows: list[tuple[Any, ...]] = []
+        out = []
+        for headings, directives, summaries, infos, diags in parts:
+            tables = []
+            for info in infos:
+                t = info.table
+                ticks = []
+                for k in info.tickets:
+                    rec = k.recommendation
+                    at = recs.get(id(rec))
+                    if at is None:
+                        at = recs[id(rec)] = len(kept)
+                        kept.append(rec)
+                        rec_rows.append((*rec[:5], tuple(map(tuple, rec.modifiers)), *rec[6:]))
+                    ticks.append(
+                        (
+                            k.id,
+                            k.title,
+                            k.owner,
+                            k.role,
+                            k.status,
+                            k.model,
+                            k.tier,
+                            k.row.line,
+                            at,
+                            k.table_index,
+                        )
+                    )
+                c, d = info.columns, info.distribution
+                tables.append(
+                    (
+                        [_row(r, lines) for r in (t.header, t.delimiter, *t.rows)],
+                        _heading(t.heading) if t.heading is not None else None,
+                        (c.id, c.title, c.status, c.owner, c.model, c.cost),
+                        ticks,
+                        (d.haiku, d.sonnet, d.opus, d.unassigned),
+                        info.cost,
+                    )
                 )
-            c, d = info.columns, info.distribution
-            tables.append(
+            out.append(
                 (
-                    [_row(r, lines) for r in (t.header, t.delimiter, *t.rows)],
-                    _heading(t.heading) if t.heading is not None else None,
-                    (c.id, c.title, c.status, c.owner, c.model, c.cost),
-                    ticks,
-                    (d.haiku, d.sonnet, d.opus, d.unassigned),
-                    info.cost,
+                    [_heading(h) for h in headings],
+                    directives,
+                    summaries,
+                    tables,
+                    [_diagnostic(x) for x in diags],
                 )
             )
-        out.append(
-            (
-                [_heading(h) for h in headings],
-                directives,
-                summaries,
-                tables,
-                [_diagnostic(x) for x in diags],
-            )
-        )
-    return rec_rows, out
+        return rec_rows, out
 
 
-def unpack(packed: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]], lines: list[str]) -> list[Part]:
-    rec_rows, sections = packed
-    recs = [
-        Recommendation(tier, rule, text, section, matched, tuple(Modifier(*m) for m in mods), *rest)
-        for tier, rule, text, section, matched, mods, *rest in rec_rows
-    ]
-    out: list[Part] = []
-    for headings, directives, summaries, tables, diags in sections:
-        infos = []
-        for rows, heading, cols, ticks, dist, cost in tables:
-            built = [
-                Row(line, lines[line] if text is None else text, values, lead, trail, None, cells_of)
-                for line, text, values, lead, trail in rows
-            ]
-            by_line = {r.line: r for r in built}
-            table = Table(built[0], built[1], tuple(built[2:]), _unheading(heading) if heading else None)
-            tickets = tuple(
-                Ticket(i, title, owner, role, status, model, tier, by_line[line], recs[r], index)
-                for i, title, owner, role, status, model, tier, line, r, index in ticks
-            )
-            infos.append(TableInfo(table, Columns(*cols), tickets, Distribution(*dist), cost))
-        out.append(
-            (
-                tuple(_unheading(h) for h in headings),
-                directives,
-                summaries,
-                tuple(infos),
-                tuple(_undiagnostic(x) for x in diags),
-            )
+class Unpacker:
+    """Builds the objects again from a Packer's batches, in the order sent."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.recs: list[Recommendation] = []
+
+    def unpack(self, packed: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> list[Part]:
+        rec_rows, sections = packed
+        lines, recs = self.lines, self.recs
+        recs.extend(
+            Recommendation(tier, rule, text, section, matched, tuple(Modifier(*m) for m in mods), *rest)
+            for tier, rule, text, section, matched, mods, *rest in rec_rows
         )
-    return out
+        out: list[Part] = []
+        for headings, directives, summaries, tables, diags in sections:
+            infos = []
+            for rows, heading, cols, ticks, dist, cost in tables:
+                built = [
+                    Row(line, lines[line] if text is None else text, values, lead, trail, None, cells_of)
+                    for line, text, values, lead, trail in rows
+                ]
+                by_line = {r.line: r for r in built}
+                table = Table(built[0], built[1], tuple(built[2:]), _unheading(heading) if heading else None)
+                tickets = tuple(
+                    Ticket(i, title, owner, role, status, model, tier, by_line[line], recs[r], index)
+                    for i, title, owner, role, status, model, tier, line, r, index in ticks
+                )
+                infos.append(TableInfo(table, Columns(*cols), tickets, Distribution(*dist), cost))
+            out.append(
+                (
+                    tuple(_unheading(h) for h in headings),
+                    directives,
+                    summaries,
+                    tuple(infos),
+                    tuple(_undiagnostic(x) for x in diags),
+                )
+            )
+        return out
 
 
 def _row(r: Row, lines: list[str]) -> tuple[int, str | None, tuple[str, ...], bool, bool]:

@@ -1,39 +1,42 @@
 """Analysing a big backlog in several processes.
 
 On a machine with more than one core the CLI forks helpers as soon as a big
-file is split into lines and cut into sections. Each helper parses and
-analyses the sections of one of the last parts of the file while this process
-does the first part. A section needs one thing from the rest of the document:
-its design tickets (for "Use Opus for Planning Only"). So each helper, once
-parsed, sends its design tickets here and classifies its tickets while it
-waits for all of the document's (a design ticket only ever caps a
-recommendation). The helpers' section results come back as plain tuples
-(`pack`), and everything after that (sprints, sprint and file checks,
+file is split into lines and cut into sections. The sections are cut into one
+range per process, and each process parses its own. A section needs one thing
+from the rest of the document: its design tickets (for "Use Opus for Planning
+Only"). So each helper, once parsed, sends its design tickets here and works
+out its tickets' uncapped recommendations while it waits for all of the
+document's (a design ticket only ever caps a recommendation).
+
+Then every process claims pieces of the ranges (`Claims`), its own range's
+first, then what is left of the others', so a process on a slower or busier
+core simply ends up with less. Helpers send their results in batches as they
+go, as plain tuples (`pack`), and this process takes them in between its own
+sections. Everything after that (sprints, sprint and file checks,
 suppressions) runs in this process over all sections, as it does without
-helpers. Only the CLI asks for this (the language server never forks), and a
-helper that fails leaves its sections to be analysed here.
+helpers. Only the CLI asks for this (the language server never forks), and
+the sections a failed helper had claimed are analysed here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
 import struct
 import sys
 from collections.abc import Callable
-from typing import IO, Any, ClassVar
+from typing import Any, ClassVar
 
 # A file smaller than this is not worth a fork (about 2,000 tickets); each
 # further helper wants half as much again.
 MIN_CHARS = 150_000
-# The share of the sections one helper takes: this process also unpacks the
-# helper's results and runs the document-wide checks.
-HELPER_SHARE = 0.40
 # Processes at most, this one included: past that, unpacking and the
 # document-wide checks, which run here alone, outweigh another helper.
 MAX_WORKERS = 4
 
 _HEADER = struct.Struct("<Q")
+_TOKEN = struct.Struct("<II")
 
 
 def default_workers() -> int:
@@ -53,37 +56,98 @@ def default_workers() -> int:
 
 
 class Channel:
-    """One end of a two-way pipe carrying length-prefixed pickles."""
+    """One end of a two-way pipe carrying length-prefixed pickles. It reads
+    the descriptor directly, without a buffer, so `ready` is exact."""
 
-    def __init__(self, reader: IO[bytes], writer: IO[bytes]) -> None:
-        self.reader = reader
-        self.writer = writer
+    def __init__(self, read: int, write: int) -> None:
+        self.read = read
+        self.write = write
 
     def send(self, obj: object) -> None:
         import pickle
 
         data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
-        self.writer.write(_HEADER.pack(len(data)))
-        self.writer.write(data)
-        self.writer.flush()
+        _write_all(self.write, _HEADER.pack(len(data)))
+        _write_all(self.write, data)
 
     def receive(self) -> Any:
         """The next message; EOFError when the other side is gone."""
         import pickle
 
-        head = self.reader.read(_HEADER.size)
-        if len(head) < _HEADER.size:
-            raise EOFError
-        (size,) = _HEADER.unpack(head)
-        data = self.reader.read(size)
-        if len(data) < size:
-            raise EOFError
-        return pickle.loads(data)
+        (size,) = _HEADER.unpack(_read_exactly(self.read, _HEADER.size))
+        return pickle.loads(_read_exactly(self.read, size))
+
+    def ready(self) -> bool:
+        """True when a message, or the other side's end, is waiting."""
+        return bool(select.select([self.read], [], [], 0)[0])
 
     def close(self) -> None:
-        for stream in (self.writer, self.reader):
-            with contextlib.suppress(OSError, ValueError):
-                stream.close()
+        for fd in (self.write, self.read):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+class Claims:
+    """A range of sections that any process may claim a piece of. The pieces
+    are tokens written into a pipe before the fork; reading one token is
+    atomic, so each piece goes to exactly one process, whichever asks first,
+    and a process that dies loses only the pieces it had taken. This is what
+    evens out the work when one core is slower or busier than another."""
+
+    # One write of at most PIPE_BUF bytes into an empty pipe is atomic and
+    # never blocks.
+    MAX_TOKENS = 4096 // _TOKEN.size
+
+    def __init__(self, first: int, end: int) -> None:
+        """OSError when no pipe can be had."""
+        step = max(1, -(-(end - first) // self.MAX_TOKENS))
+        data = b"".join(_TOKEN.pack(a, min(a + step, end)) for a in range(first, end, step))
+        read, write = os.pipe()
+        try:
+            if os.write(write, data) != len(data):
+                raise OSError("short write")
+        except OSError:
+            os.close(read)
+            raise
+        finally:
+            os.close(write)
+        self.fd = read
+
+    def take(self) -> tuple[int, int] | None:
+        """The next piece (first section, end), or None when all are taken."""
+        if self.fd < 0:
+            return None
+        try:
+            data = os.read(self.fd, _TOKEN.size)
+        except OSError:
+            return None
+        if len(data) < _TOKEN.size:
+            return None
+        first, end = _TOKEN.unpack(data)
+        return first, end
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
 
 
 class Helper:
@@ -101,7 +165,7 @@ class Helper:
         self.pid = pid
         self.channel: Channel | None = channel
         self.done = False
-        self.fds = (channel.reader.fileno(), channel.writer.fileno())
+        self.fds = (channel.read, channel.write)
         Helper._ends.update(self.fds)
 
     @classmethod
@@ -109,6 +173,7 @@ class Helper:
         try:
             down_r, down_w = os.pipe()
             up_r, up_w = os.pipe()
+            _widen(up_w)
             pid = os.fork()
         except OSError:
             return None
@@ -117,14 +182,14 @@ class Helper:
             try:
                 for fd in (down_w, up_r, *cls._ends):
                     os.close(fd)
-                _run(work, Channel(os.fdopen(down_r, "rb"), os.fdopen(up_w, "wb")))
+                _run(work, Channel(down_r, up_w))
             except BaseException:
                 code = 1
             finally:
                 os._exit(code)
         os.close(down_r)
         os.close(up_w)
-        return cls(pid, Channel(os.fdopen(up_r, "rb"), os.fdopen(down_w, "wb")))
+        return cls(pid, Channel(up_r, down_w))
 
     def receive(self) -> tuple[bool, Any]:
         """(True, the helper's next message), or (False, None) once it has
@@ -137,6 +202,10 @@ class Helper:
             self.close()
             return False, None
 
+    def ready(self) -> bool:
+        """True when `receive` would not wait."""
+        return self.channel is not None and self.channel.ready()
+
     def send(self, obj: object) -> bool:
         if self.channel is None:
             return False
@@ -146,12 +215,6 @@ class Helper:
             self.close()
             return False
         return True
-
-    def result(self) -> tuple[bool, Any]:
-        """The helper's last message, once it has exited cleanly."""
-        ok, found = self.receive()
-        status = self.close()
-        return (True, found) if ok and status == 0 else (False, None)
 
     def close(self) -> int | None:
         """Hang up: a helper still reading or writing gets an end of file or
@@ -170,6 +233,17 @@ class Helper:
             return os.waitpid(self.pid, 0)[1]
         except OSError:
             return None
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe hold a megabyte where the system allows it, so that a
+    helper sending results seldom waits for this process to read them."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _run(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from tierlint.analyze import Analyzer
 from tierlint.config import default_rules
 from tierlint.lines import split_lines
 from tierlint.model import Analysis
-from tierlint.pack import unpack
+from tierlint.pack import Packer, Unpacker
 from tierlint.sections import scan
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -43,24 +44,60 @@ def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(analyze_module, "MIN_CHARS", 1000)
 
 
+class Tally:
+    """Who analysed how many sections, seen from the main process."""
+
+    def __init__(self) -> None:
+        self.here = 0  # claimed and analysed here
+        self.received: list[int] = []  # sections per batch from the helpers
+        self.ends = 0  # helpers that sent all they had and ended
+
+    def redone(self, sections: int) -> int:
+        """Sections analysed here again, after a helper that had claimed them failed."""
+        return sections - self.here - sum(self.received)
+
+
+@pytest.fixture
+def tally(monkeypatch: pytest.MonkeyPatch) -> Tally:
+    t = Tally()
+    here = os.getpid()
+    take, unpack, receive = parallel.Claims.take, Unpacker.unpack, parallel.Helper.receive
+
+    def spy_take(self: parallel.Claims) -> tuple[int, int] | None:
+        piece = take(self)
+        if piece is not None and os.getpid() == here:
+            t.here += piece[1] - piece[0]
+        return piece
+
+    def spy_unpack(self: Unpacker, packed: object) -> list[object]:
+        out = unpack(self, packed)  # type: ignore[arg-type]
+        t.received.append(len(out))
+        return out  # type: ignore[return-value]
+
+    def spy_receive(self: parallel.Helper) -> tuple[bool, object]:
+        ok, message = receive(self)
+        t.ends += ok and message is None
+        return ok, message
+
+    monkeypatch.setattr(parallel.Claims, "take", spy_take)
+    monkeypatch.setattr(Unpacker, "unpack", spy_unpack)
+    monkeypatch.setattr(parallel.Helper, "receive", spy_receive)
+    return t
+
+
+def sections_of(text: str) -> int:
+    return len(scan(split_lines(text)).sections)
+
+
 @pytest.mark.parametrize("workers", [2, 3, 4])
-def test_helpers_give_the_same_analysis(
-    small_thresholds: None, monkeypatch: pytest.MonkeyPatch, workers: int
-) -> None:
+def test_helpers_give_the_same_analysis(small_thresholds: None, tally: Tally, workers: int) -> None:
     text = corpus_text()
-    served: list[int] = []
-    real = parallel.Helper.result
-
-    def spy(self: parallel.Helper) -> tuple[bool, object]:
-        ok, found = real(self)
-        served.append(len(unpack(found, split_lines(text))) if ok else -1)  # type: ignore[arg-type]
-        return ok, found
-
-    monkeypatch.setattr(parallel.Helper, "result", spy)
     one = Analyzer(default_rules(), workers=1).analyze(text)
+    tally.here = 0
     many = Analyzer(default_rules(), workers=workers).analyze(text)
-    assert len(served) == workers - 1  # one result per helper
-    assert all(n > 2 for n in served)  # each helper analysed sections of its own
+    assert tally.ends == workers - 1  # every helper sent all it had
+    # each section analysed once, here or in a helper (which did which depends on timing)
+    assert tally.redone(sections_of(text)) == 0
     assert summary(many) == summary(one)
     assert [(t.row.text, t.row.values) for t in many.tickets] == [
         (t.row.text, t.row.values) for t in one.tickets
@@ -86,12 +123,11 @@ def test_a_helper_lost_at_the_start_changes_nothing(
 
 
 def test_one_helper_of_several_lost_changes_nothing(
-    small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+    small_thresholds: None, tally: Tally, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The second of three helpers dies at once; the others' results are used."""
+    """The second of three helpers dies at once; the others claim its range."""
     real = parallel.Helper.start.__func__  # type: ignore[attr-defined]
     started: list[int] = []
-    served: list[bool] = []
 
     def start(cls: type[parallel.Helper], work: object) -> parallel.Helper | None:
         started.append(1)
@@ -99,20 +135,14 @@ def test_one_helper_of_several_lost_changes_nothing(
             return real(cls, lambda _channel: os._exit(3))  # type: ignore[no-any-return]
         return real(cls, work)  # type: ignore[no-any-return]
 
-    real_result = parallel.Helper.result
-
-    def result(self: parallel.Helper) -> tuple[bool, object]:
-        found = real_result(self)
-        served.append(found[0])
-        return found
-
     monkeypatch.setattr(parallel.Helper, "start", classmethod(start))
-    monkeypatch.setattr(parallel.Helper, "result", result)
     text = corpus_text()
     one = Analyzer(default_rules(), workers=1).analyze(text)
+    tally.here = 0
     many = Analyzer(default_rules(), workers=4).analyze(text)
     assert len(started) == 3
-    assert served == [True, True]  # the lost helper is not asked for results
+    assert tally.ends == 2
+    assert tally.redone(sections_of(text)) == 0  # it had claimed nothing
     assert summary(many) == summary(one)
 
 
@@ -137,19 +167,93 @@ def test_jobs_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parallel.default_workers() == min(cores, parallel.MAX_WORKERS)
 
 
-def test_helpers_split_the_sections_in_order() -> None:
-    """Each helper gets a contiguous range after this process's own first one;
-    this process keeps the largest part, since it also merges."""
+def test_the_processes_split_the_sections_in_order() -> None:
+    """One contiguous range per process, this one's first, of about equal
+    size: the pieces are claimed afterwards, so the split need not be exact."""
     lines = [f"## S{i}" if i % 10 == 0 else "text" for i in range(1000)]
     layout = scan(lines)
     analyzer = Analyzer(default_rules())
-    for helpers in (1, 2, 3):
-        ranges = analyzer._splits(layout, lines, helpers)
-        assert len(ranges) == helpers
+    for workers in (2, 3, 4):
+        ranges = analyzer._splits(layout, lines, workers)
+        assert len(ranges) == workers
+        assert ranges[0][0] == 0
         assert ranges[-1][1] == len(layout.sections)
         assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
-        sizes = [ranges[0][0]] + [b - a for a, b in ranges]
-        assert sizes[0] == max(sizes)
+        sizes = [b - a for a, b in ranges]
+        assert max(sizes) - min(sizes) <= 1
+
+
+def test_claims_hand_out_each_piece_once() -> None:
+    """Two processes take pieces of one range as fast as they can: together
+    they get every section exactly once."""
+    claims = parallel.Claims(3, 5003)
+    assert claims.MAX_TOKENS == 512
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        got = []
+        while (piece := claims.take()) is not None:
+            got.append(piece)
+        os.write(write, json.dumps(got).encode())
+        os._exit(0)
+    os.close(write)
+    mine = []
+    while (piece := claims.take()) is not None:
+        mine.append(piece)
+    os.waitpid(pid, 0)
+    with os.fdopen(read, "rb") as f:
+        theirs = [tuple(x) for x in json.loads(f.read())]
+    pieces = sorted(mine + theirs)
+    assert pieces[0][0] == 3 and pieces[-1][1] == 5003
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))  # no gap, no overlap
+    assert len(pieces) == 500  # 5,000 sections in pieces of 10: no more than MAX_TOKENS
+    assert claims.take() is None
+    claims.close()
+    assert claims.take() is None
+
+
+def _slow_in(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """Make the main process (`here`) or every helper (`helpers`) stall once
+    the design tickets are swapped, so the others claim all its range."""
+    import time
+
+    here = os.getpid()
+    real = Analyzer._claimed
+
+    def slow(self: Analyzer, *args: object) -> object:
+        if (os.getpid() == here) == (where == "here"):
+            time.sleep(1.0)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Analyzer, "_claimed", slow)
+
+
+def test_a_stalled_helper_s_sections_are_done_here(
+    small_thresholds: None, tally: Tally, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = corpus_text()
+    one = Analyzer(default_rules(), workers=1).analyze(text)
+    _slow_in(monkeypatch, "helpers")
+    tally.here = 0
+    two = Analyzer(default_rules(), workers=2).analyze(text)
+    assert tally.ends == 1
+    assert tally.received == []  # it woke up to find nothing left
+    assert tally.here == sections_of(text)
+    assert summary(two) == summary(one)
+
+
+def test_a_stalled_main_process_s_sections_are_done_by_the_helper(
+    small_thresholds: None, tally: Tally, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = corpus_text()
+    one = Analyzer(default_rules(), workers=1).analyze(text)
+    _slow_in(monkeypatch, "here")
+    tally.here = 0
+    two = Analyzer(default_rules(), workers=2).analyze(text)
+    assert tally.here == 0
+    assert sum(tally.received) == sections_of(text)  # this process's range included
+    assert max(tally.received) == analyze_module._BATCH  # in batches, as it went
+    assert summary(two) == summary(one)
 
 
 def test_cli_output_is_the_same_in_one_process(tmp_path: Path) -> None:
@@ -219,30 +323,42 @@ def test_design_tickets_reach_across_the_split(small_thresholds: None) -> None:
 
 
 @pytest.mark.parametrize("how", ["raises", "exits"])
+@pytest.mark.parametrize("batch", [1, 2])
 def test_a_helper_failing_after_the_swap_changes_nothing(
-    small_thresholds: None, monkeypatch: pytest.MonkeyPatch, how: str
+    small_thresholds: None, tally: Tally, monkeypatch: pytest.MonkeyPatch, how: str, batch: int
 ) -> None:
-    """The helper has its sections and the designs, then fails before its
-    results are sent: this process analyses the helper's sections itself."""
+    """The helper has the designs and claims sections, then fails packing its
+    first or second batch: the batches sent before stand, and this process
+    analyses the sections the helper had claimed since."""
+    real = Packer.pack
+    calls: list[int] = []
 
-    def fails(*_args: object) -> None:
+    def fails(self: Packer, parts: list[object]) -> object:
+        calls.append(1)
+        if len(calls) < batch:
+            return real(self, parts)  # type: ignore[arg-type]
         if how == "exits":
             os._exit(3)
         raise RuntimeError("lost while packing")
 
-    monkeypatch.setattr(analyze_module, "pack", fails)
+    monkeypatch.setattr(Packer, "pack", fails)
+    _slow_in(monkeypatch, "here")  # so that the helper claims sections
     swapped: list[bool] = []
-    real = parallel.Helper.send
+    real_send = parallel.Helper.send
 
     def spy(self: parallel.Helper, obj: object) -> bool:
-        swapped.append(real(self, obj))
+        swapped.append(real_send(self, obj))
         return swapped[-1]
 
     monkeypatch.setattr(parallel.Helper, "send", spy)
     text = corpus_text()
     one = Analyzer(default_rules(), workers=1).analyze(text)
+    tally.here = 0
     two = Analyzer(default_rules(), workers=2).analyze(text)
     assert swapped == [True]
+    assert tally.ends == 0
+    assert tally.received == [analyze_module._BATCH] * (batch - 1)
+    assert tally.redone(sections_of(text)) == analyze_module._BATCH
     assert summary(two) == summary(one)
 
 
