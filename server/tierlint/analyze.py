@@ -7,8 +7,6 @@ so an edit re-analyses only the section it touches. The CLI and the language
 server both call `Analyzer.analyze`, so they can never disagree.
 """
 
-from __future__ import annotations
-
 import itertools
 import re
 from bisect import bisect_left

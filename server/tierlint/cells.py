@@ -1,7 +1,5 @@
 """Reading what a cell says: column names, model names, statuses, placeholders."""
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

@@ -16,8 +16,6 @@ precedence; docs/precedence.md describes the same order for users:
    security/payment (always opus, last, so it always wins).
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

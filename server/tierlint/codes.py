@@ -3,8 +3,6 @@
 Each code has a page in docs/rules/<CODE>.md; editors link to it.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from .model import Severity

@@ -5,8 +5,6 @@ Every key is checked: an unknown key or a bad value is an error naming the file,
 the line and the key, never silently ignored.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from collections.abc import Mapping

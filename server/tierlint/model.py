@@ -9,10 +9,10 @@ as immutable as frozen dataclasses, several times cheaper to create, which
 matters at ten thousand tickets, and cheap to define. A frozen dataclass
 generates and compiles its methods when its module is imported, about a
 millisecond each; with the `dataclasses` import itself that was a third of
-the CLI's start-up.
+the CLI's start-up. For the same reason the engine's modules that define
+records do not use `from __future__ import annotations`: typing.NamedTuple
+compiles a string annotation into a ForwardRef, per field, at import.
 """
-
-from __future__ import annotations
 
 from enum import IntEnum
 from typing import NamedTuple
@@ -28,13 +28,19 @@ class Severity(IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]
 
     @classmethod
-    def parse(cls, text: str) -> Severity:
+    def parse(cls, text: str) -> "Severity":
         key = text.strip().lower()
         aliases = {"info": "information", "warn": "warning", "err": "error"}
         return cls[aliases.get(key, key).upper()]
+
+
+# An enum member's name is looked up through a descriptor: the CLI prints
+# thousands of these.
+_LABELS = {level: level.name.lower() for level in Severity}
+SEVERITIES = {int(level): level for level in Severity}
 
 
 class Span(NamedTuple):
@@ -249,7 +255,7 @@ class Distribution(NamedTuple):
     def share(self, tier: str | None) -> float:
         return self.count(tier) / self.total if self.total else 0.0
 
-    def __add__(self, other: Distribution) -> Distribution:
+    def __add__(self, other: "Distribution") -> "Distribution":
         return Distribution(
             self.haiku + other.haiku,
             self.sonnet + other.sonnet,

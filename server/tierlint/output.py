@@ -5,8 +5,6 @@ columns are exclusive. A fix made of several edits is given as one edit that
 spans them all (its text reproduces the untouched bytes in between).
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 

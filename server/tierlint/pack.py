@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import (
+    SEVERITIES,
     Columns,
     Diagnostic,
     Distribution,
@@ -21,7 +22,6 @@ from .model import (
     Modifier,
     Recommendation,
     Row,
-    Severity,
     Span,
     Table,
     TableInfo,
@@ -164,4 +164,4 @@ def _undiagnostic(x: tuple[Any, ...]) -> Diagnostic:
     if fix is not None:
         title, edits = fix
         fix = Fix(title, tuple(Edit(Span(a, b, c), text) for a, b, c, text in edits))
-    return Diagnostic(code, Severity(level), message, Span(line, start, end), fix, ticket_line, end_line)
+    return Diagnostic(code, SEVERITIES[level], message, Span(line, start, end), fix, ticket_line, end_line)

@@ -4,8 +4,6 @@ Everything the classifier and checks know about tiers, model names, column
 names, ticket patterns, roles, overrides and sprint targets comes from here.
 """
 
-from __future__ import annotations
-
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -56,7 +54,7 @@ class Platform(NamedTuple):
     id: str
     title: str
     write: Mapping[str, str]
-    names: tuple[tuple[NamePattern, str, str], ...]
+    names: "tuple[tuple[NamePattern, str, str], ...]"
 
 
 class TicketRule(NamedTuple):

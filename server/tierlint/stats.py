@@ -1,7 +1,5 @@
 """Sprint and file statistics ("Track Per Sprint", "Optimization Indicators")."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import NamedTuple
 

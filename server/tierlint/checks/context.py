@@ -1,8 +1,6 @@
 """What a check sees. Row checks run per ticket row (cached per section);
 sprint and file checks run on the merged analysis (cheap aggregates)."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from ..cells import ModelValue

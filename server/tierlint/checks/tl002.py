@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from ..model import Diagnostic, Fix
@@ -21,6 +20,8 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
     cell = ctx.cell(ctx.columns.model)
     if cell is None:
         return
+    import difflib  # only for a cell that names no tier: most runs never need it
+
     guess = difflib.get_close_matches(value.name.lower(), TIERS, n=1, cutoff=0.75)
     message = f"Unknown model '{value.name}': not a tier (haiku, sonnet, opus) or a known model name"
     fix = None

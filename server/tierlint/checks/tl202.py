@@ -10,6 +10,7 @@ from .context import FileContext
 
 CODE = "TL202"
 _NOT_IDS = {"", "-", "—", "?", "tbd", "n/a"}
+_LONGEST = max(map(len, _NOT_IDS))
 
 
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
@@ -37,12 +38,12 @@ def _ids(info: TableInfo) -> tuple[tuple[str, int, Ticket], ...]:
     found = _IDS.get(id(info))
     if found is not None and found[0] is info:
         return found[1]
-    out = tuple(
-        (key, t.row.line, t)
-        for t in info.tickets
-        if (key := t.id.strip()).lower() not in _NOT_IDS and not key.startswith("{{")
-    )
+    out = []
+    for t in info.tickets:
+        key = t.id  # stripped when read
+        if (len(key) > _LONGEST or key.lower() not in _NOT_IDS) and key[:2] != "{{":
+            out.append((key, t.row.line, t))
     if len(_IDS) > 50_000:
         _IDS.clear()
-    _IDS[id(info)] = (info, out)
-    return out
+    found = _IDS[id(info)] = (info, tuple(out))
+    return found[1]
