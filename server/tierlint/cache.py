@@ -23,7 +23,7 @@ from . import __version__
 
 T = TypeVar("T")
 # The modules that define what a cached rule set is made of.
-_MODULES = ("cache.py", "rules.py", "templates.py")
+_MODULES = ("cache.py", "programs.py", "rules.py", "templates.py")
 
 
 def cache_dir() -> Path | None:
@@ -44,8 +44,12 @@ def cache_dir() -> Path | None:
     return Path(base) / "tierlint"
 
 
-def cached(sources: list[Path], build: Callable[[], T], kind: type) -> T:
-    """`build()`, or what it gave last time for the same `sources`."""
+def cached(
+    sources: list[Path], build: Callable[[], T], kind: type, prepare: Callable[[T], None] | None = None
+) -> T:
+    """`build()`, or what it gave last time for the same `sources`. A value
+    about to be stored is first given to `prepare` (work worth keeping, but
+    not worth doing when it cannot be kept)."""
     where = cache_dir()
     if where is None:
         return build()
@@ -64,6 +68,8 @@ def cached(sources: list[Path], build: Callable[[], T], kind: type) -> T:
     if found is not None:
         return found  # type: ignore[no-any-return]
     value = build()
+    if prepare is not None:
+        prepare(value)
     _store(path, value)
     return value
 

@@ -77,14 +77,7 @@ class Classifier:
         self._roles: dict[str, Role | None] = {}
         self._subjects: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
         self._design = next((o for o in rules.overrides if o.design_verbs), None)
-        vetoes = [r.unless for r in rules.rules if r.unless is not None]
-        vetoes += [o.unless for o in rules.overrides if o.unless is not None]
-        self._index = TemplateIndex(
-            [r.pattern for r in rules.rules]
-            + [o.pattern for o in rules.overrides]
-            + [r.pattern for r in rules.roles]
-            + vetoes
-        )
+        self._index = TemplateIndex(rules.matchers())
         self._rule_of = {id(r.pattern): (i, r) for i, r in enumerate(rules.rules)}
         # most titles hit no override: one set test skips the loop over them
         self._override_ids = frozenset(id(o.pattern) for o in rules.overrides)

@@ -15,7 +15,16 @@ from typing import Any, NamedTuple
 from .analyze import Settings
 from .cache import cached
 from .codes import CODES, is_selector
-from .rules import RuleError, RuleSet, build, default_rules_dir, load_documents, toml, validate_document
+from .rules import (
+    RuleError,
+    RuleSet,
+    build,
+    default_rules_dir,
+    keep_programs,
+    load_documents,
+    toml,
+    validate_document,
+)
 
 CONFIG_NAMES = ("tierlint.toml", ".tierlint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "information", "info", "hint", "off")
@@ -67,7 +76,9 @@ def default_rules() -> RuleSet:
     global _DEFAULT
     if _DEFAULT is None:
         directory = default_rules_dir()
-        _DEFAULT = cached(list(directory.glob("*.toml")), lambda: build(_default_docs()), RuleSet)
+        _DEFAULT = cached(
+            list(directory.glob("*.toml")), lambda: build(_default_docs()), RuleSet, keep_programs
+        )
     return _DEFAULT
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any, NamedTuple
 
+from .programs import Program, compiled, program_of
 from .templates import Matcher, TemplateError
 
 
@@ -131,6 +132,25 @@ class RuleSet(NamedTuple):
 
     def rule(self, rule_id: str) -> TicketRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    def matchers(self) -> list[Matcher]:
+        """Every matcher of the rule set: ticket rules, overrides, roles and
+        the vetoes ("unless") of rules and overrides."""
+        out = [r.pattern for r in self.rules] + [o.pattern for o in self.overrides]
+        out += [r.pattern for r in self.roles]
+        out += [r.unless for r in self.rules if r.unless is not None]
+        out += [o.unless for o in self.overrides if o.unless is not None]
+        return out
+
+
+def keep_programs(rules: RuleSet) -> None:
+    """Before a rule set is cached: its compiled regexes travel with it."""
+    for matcher in rules.matchers():
+        for t in matcher.templates:
+            t.keep_program()
+    for platform in rules.platforms:
+        for pattern, _, _ in platform.names:
+            pattern.keep_program()
 
 
 def batching_ids(data: Mapping[str, Any]) -> list[str]:
@@ -258,18 +278,23 @@ class NamePattern:
     """A model name of the rules, `*` standing for any run of name characters.
     Compiled when first matched: a run meets only the few names it reads."""
 
-    __slots__ = ("_rx", "source")
+    __slots__ = ("_program", "_rx", "source")
 
     def __init__(self, name: str) -> None:
         key = "-".join(name.lower().replace("_", "-").split())
         self.source = "".join(r"[a-z0-9.\-]*" if ch == "*" else re.escape(ch) for ch in key) + r"\Z"
         self._rx: re.Pattern[str] | None = None
+        self._program: Program | None = None
 
     def match(self, text: str) -> re.Match[str] | None:
         rx = self._rx
         if rx is None:
-            rx = self._rx = re.compile(self.source)
+            rx = self._rx = compiled(self.source, self._program) or re.compile(self.source)
         return rx.match(text)
+
+    def keep_program(self) -> None:
+        """Work out the compiled regex, to be stored with a cached rule set."""
+        self._program = program_of(self.source, 0)
 
 
 _MODEL_JUNK = re.compile(r"[*_`~]+|\([^)]*\)|\[[^\]]*\]")

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
+from .programs import Program, compiled, program_of
+
 # A slot holds up to 60 characters, at least one of them a letter or digit: a
 # blank, an emoji or punctuation alone does not fill "[architecture]".
 GAP = r"[^\w\x1f]{0,20}\w[^\x1f]{0,59}?"
@@ -426,7 +428,7 @@ class Template:
     compiled the first time a title passes the filter (most templates never
     need one)."""
 
-    __slots__ = ("_rx", "_slots", "_source", "anchor", "needs", "text")
+    __slots__ = ("_program", "_rx", "_slots", "_source", "anchor", "needs", "text")
 
     def __init__(self, text: str, slots: Mapping[str, str | list[str]]) -> None:
         check_template(text, slots)
@@ -436,6 +438,7 @@ class Template:
         self._slots = slots
         self._source: str | None = None
         self._rx: re.Pattern[str] | None = None
+        self._program: Program | None = None
 
     @property
     def source(self) -> str:
@@ -443,6 +446,17 @@ class Template:
         if self._source is None:
             self._source = compile_template(self.text, self._slots)
         return self._source
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        rx = self._rx
+        if rx is None:
+            rx = self._rx = compiled(self.source, self._program) or re.compile(self.source, re.IGNORECASE)
+        return rx
+
+    def keep_program(self) -> None:
+        """Work out the compiled regex, to be stored with a cached rule set."""
+        self._program = program_of(self.source, re.IGNORECASE)
 
 
 class Matcher:
@@ -564,7 +578,7 @@ class TemplateIndex:
         for t, m in self.candidates(words):
             rx = t._rx
             if rx is None:
-                rx = t._rx = re.compile(t.source, re.IGNORECASE)
+                rx = t.regex
             hit = rx.search(text)
             if hit is not None:
                 key = id(m)

@@ -126,3 +126,58 @@ def test_no_home_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache.cache_dir() is None
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
     assert cache.cache_dir() == Path("/somewhere/cache/tierlint")
+
+
+def test_a_cached_rule_set_brings_its_compiled_regexes(where: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiling is left for when the set is stored; once read back, no
+    template or model name goes through `re`'s compiler again."""
+    from tierlint.rules import keep_programs
+
+    prepared: list[RuleSet] = []
+
+    def prepare(rules: RuleSet) -> None:
+        prepared.append(rules)
+        keep_programs(rules)
+
+    first = cache.cached(sources(), fresh, RuleSet, prepare)
+    assert len(prepared) == 1
+    assert cache.cached(sources(), fresh, RuleSet, prepare) is not first
+    assert len(prepared) == 1  # read back: nothing to prepare
+    second = cache.cached(sources(), fresh, RuleSet, prepare)
+    expected = findings(fresh())
+    analyzer = Analyzer(second)
+    import re
+
+    def no_compile(*_args: object, **_kw: object) -> None:
+        raise AssertionError("compiled a regex the cache had")
+
+    monkeypatch.setattr(re, "compile", no_compile)
+    assert [(d.code, d.message, d.span.line) for d in analyzer.analyze(BACKLOG).diagnostics] == expected
+    templates = [t for m in second.matchers() for t in m.templates]
+    assert all(t._program is not None for t in templates)
+    assert sum(t._rx is not None for t in templates) > 5  # the findings needed some
+
+
+def test_a_regex_program_that_does_not_load_falls_back_to_compiling() -> None:
+    import re
+
+    from tierlint.programs import compiled, program_of
+    from tierlint.templates import Template
+
+    t = Template("Create [table] migration", {"table": "*"})
+    program = program_of(t.source, re.IGNORECASE)
+    assert program is not None
+    rx = compiled(t.source, program)
+    assert rx is not None and rx.pattern == t.source and rx.flags == re.compile(t.source, re.I).flags
+    title = "create the orders table migration"
+    assert rx.search(title).span() == re.compile(t.source, re.I).search(title).span()  # type: ignore[union-attr]
+    flags, code, groups, index, names = program
+    for broken in [
+        None,
+        "junk",
+        (flags, code[:-4], groups, index, names),
+        (flags, b"\xff" * 8, groups, index, names),
+    ]:
+        assert compiled(t.source, broken) is None
+        t._program, t._rx = broken, None  # type: ignore[assignment]
+        assert t.regex.search(title).span() == rx.search(title).span()  # type: ignore[union-attr]
