@@ -139,6 +139,7 @@ class Analyzer:
         self._names: dict[tuple[Heading, bool], tuple[str | None, str, int | None]] = {}
         self._sprint_texts: dict[str, bool] = {}
         self._cells: dict[tuple[str, str | None, str | None], tuple[Any, ...]] = {}
+        self._titles: dict[str, str] = {}  # cell text -> cleaned (backlogs repeat titles)
         self._cache_size = cache_size
         words = "|".join(re.escape(w) for w in rules.sprint_words)
         self._sprint_re = re.compile(
@@ -163,7 +164,7 @@ class Analyzer:
             cols = find_columns(table, self.rules)
             if cols is None:
                 continue
-            rows = _ticket_rows(table, cols)
+            rows = _ticket_rows(table, cols, self._titles)
             subjects = self.classifier.subjects
             for _, _, title, owner, _, _ in rows:
                 design, implement = subjects(title)
@@ -657,13 +658,18 @@ def _designs(sections: list[_Section]) -> list[frozenset[str]]:
     return [d for s in sections for d in s.designs]
 
 
-def _ticket_rows(table: Table, cols: Columns) -> list[tuple[int, str, str, str, str | None, str | None]]:
+def _ticket_rows(
+    table: Table, cols: Columns, titles: dict[str, str]
+) -> list[tuple[int, str, str, str, str | None, str | None]]:
     """(line, id, title, owner, status, model) of each row that names a
-    ticket; the texts cleaned for matching, status and model as written."""
+    ticket; the texts cleaned for matching, status and model as written.
+    `titles` keeps cleaned titles from one call to the next."""
     out = []
     owners: dict[str, str] = {}
     ti, ii, oi, si, mi = cols.title, cols.id, cols.owner, cols.status, cols.model
     full = 1 + max(i for i in (ti, ii, oi, si, mi) if i is not None)
+    if len(titles) > 50_000:
+        titles.clear()
     for row in table.rows:
         cells = row.values
         if len(cells) >= full:  # every column there: index directly
@@ -681,7 +687,13 @@ def _ticket_rows(table: Table, cols: Columns) -> list[tuple[int, str, str, str, 
         owner = owners.get(raw_owner)
         if owner is None:
             owner = owners[raw_owner] = clean(raw_owner)
-        out.append((row.line, clean(ident), clean(title), owner, status, model))
+        cleaned = titles.get(title)
+        if cleaned is None:
+            cleaned = titles[title] = clean(title)
+        # an id like "1.2" or "A-7" (cells come stripped) is its own clean text
+        if not (ident.isascii() and ident.replace(".", "").replace("-", "").isalnum()):
+            ident = clean(ident)
+        out.append((row.line, ident, cleaned, owner, status, model))
     return out
 
 

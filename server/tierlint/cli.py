@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fnmatch
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,26 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         raise UsageError(f"{self.prog}: error: {message}")
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse asks for a formatter per argument it adds; left to itself,
+        # the formatter imports shutil (and with it bz2 and lzma) to measure
+        # the terminal, which is most of what building the parser costs.
+        return self.formatter_class(prog=self.prog, width=_terminal_width() - 2)  # type: ignore[call-arg]
+
+
+def _terminal_width() -> int:
+    """What shutil.get_terminal_size gives: $COLUMNS, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 def build_parser() -> argparse.ArgumentParser:

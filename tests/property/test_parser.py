@@ -11,6 +11,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from tierlint.analyze import Analyzer, fix_all
+from tierlint.cells import clean
 from tierlint.config import default_rules
 from tierlint.lines import line_endings, split_lines
 from tierlint.model import Row
@@ -147,6 +148,21 @@ def test_a_rows_cells_are_the_same_by_either_path(line: str) -> None:
     """The one-pass reading of a framed row gives the general reading's cells."""
     assume("|" in line)
     assert cells_of(line, 3) == _cells(line, 3)[0]
+
+
+@settings(max_examples=examples(300))
+@given(st.text(st.sampled_from(list("aZ09.-_*` é\u00a0😀#")), max_size=8))
+@example("1.2")
+@example("A-7")
+@example("-")
+@example("1._2")
+def test_an_id_cell_reads_as_its_clean_text(ident: str) -> None:
+    """Plain ids ("1.2") skip `clean`: they read exactly as `clean` reads them."""
+    row = f"| {ident} | Fix typo in README | Docs | haiku |"
+    text = f"| # | Ticket | Owner | Model |\n|---|---|---|---|\n{row}\n"
+    tickets = Analyzer(default_rules()).analyze(text).tickets
+    raw = split_row(row, 2).values[0]
+    assert [t.id for t in tickets] == [clean(raw)]
 
 
 # -- tables inside fenced code ---------------------------------------------------
