@@ -28,6 +28,7 @@ from .model import (
     Diagnostic,
     Distribution,
     Heading,
+    Row,
     Severity,
     Sprint,
     Table,
@@ -99,7 +100,7 @@ _HelperRange = tuple[Helper | None, int, int]
 class _TablePrep(NamedTuple):
     table: Table
     columns: object
-    rows: list[tuple[int, str, str, str, str | None, str | None]]
+    rows: list[tuple[Row, str, str, str, str | None, str | None]]
 
 
 class _Section:
@@ -219,41 +220,52 @@ class Analyzer:
         flagged = {k for (k, _, _, _), f in zip(section.implements, flags) if f}
         k = 0
         rules = self.rules
+        symbols = {name: tier.symbol for name, tier in rules.tiers.items()}
+        by_kind = checks.ROW_BY_KIND
+        classify = self.classifier.classify
+        known_cells, read = self._cells.get, self._read_cells
         for index, prep in enumerate(section.preps):
             table, cols = prep.table, prep.columns
             style = table_style(table, cols.model, self.models)
+            width, cost_col = table.header.width, cols.cost
             tickets = []
-            values = []
             counts = {"haiku": 0, "sonnet": 0, "opus": 0, None: 0}
-            by_line = {r.line: r for r in table.rows}
-            classify, read = self.classifier.classify, self._read_cells
-            for line, ident, title, owner, status, model_text in prep.rows:
-                rec = classify(title, owner, k in flagged)
+            for row, ident, title, owner, status, model_text in prep.rows:
+                rec = classify(title, owner, k in flagged) if flagged else classify(title, owner)
                 k += 1
-                role, state, model, value = read(owner, status, model_text)
+                role, state, model, value = known_cells((owner, status, model_text)) or read(
+                    owner, status, model_text
+                )
                 tier = value.tier if value is not None else None
                 counts[tier] += 1
-                tickets.append(
-                    Ticket(ident, title, owner, role, state, model, tier, by_line[line], rec, index)
-                )
-                values.append(value)
-            width = table.header.width
-            symbols = {name: tier.symbol for name, tier in rules.tiers.items()}
-            for t, value in zip(tickets, values):
-                row = t.row
+                t = Ticket(ident, title, owner, role, state, model, tier, row, rec, index)
+                tickets.append(t)
                 if row.width != width:
                     # a ragged row: only TL201 speaks about it
                     diags.extend(ROW_SHAPE.check(RowContext(rules, table, cols, style, row, None, None)))
                     continue
-                if not _row_needs_checks(t, value, row, cols, symbols, rules):
+                if value is None:
+                    continue
+                # Most rows of a big backlog have nothing to report: a known
+                # Model that is the recommended tier (and a Cost cell that says
+                # so) costs no check call at all.
+                if (
+                    value.kind == "known"
+                    and (not rec.matched or value.tier == rec.tier)
+                    and (
+                        cost_col is None
+                        or strip_comments(row.values[cost_col]).replace(" ", "") == symbols[value.tier]
+                    )
+                ):
                     continue
                 ctx = RowContext(rules, table, cols, style, row, t, value)
-                for check in checks.ROW_BY_KIND[value.kind]:  # type: ignore[union-attr]
+                for check in by_kind[value.kind]:
                     diags.extend(check.check(ctx))
-            ticket_lines = {t.line for t in tickets}
-            for row in table.rows:
-                if row.line not in ticket_lines and row.width != width:
-                    diags.extend(ROW_SHAPE.check(RowContext(rules, table, cols, style, row, None, None)))
+            if len(tickets) != len(table.rows):  # rows that are no ticket may be ragged too
+                ticket_lines = {t.line for t in tickets}
+                for row in table.rows:
+                    if row.line not in ticket_lines and row.width != width:
+                        diags.extend(ROW_SHAPE.check(RowContext(rules, table, cols, style, row, None, None)))
             tctx = TableContext(rules, table, cols, style, tuple(tickets))
             for check in checks.TABLE:
                 diags.extend(check.check(tctx))
@@ -623,21 +635,6 @@ class Analyzer:
 ROW_SHAPE = checks.tl201
 
 
-def _row_needs_checks(t: Ticket, value, row, cols, symbols: dict[str, str], rules: RuleSet) -> bool:  # type: ignore[no-untyped-def]
-    """False for the common row with nothing to report, so that most rows of a
-    big backlog cost no check calls at all."""
-    if value is None:
-        return False
-    if value.kind != "known":
-        return True
-    rec = t.recommendation
-    if rec.matched and value.tier != rec.tier:
-        return True
-    if cols.cost is not None:
-        return strip_comments(row.values[cols.cost]).replace(" ", "") != symbols[value.tier]
-    return False
-
-
 def _collect(helper: Helper, unpacker: Unpacker, done: dict[int, Part], wait: bool) -> bool:
     """Adds the helper's batches that have arrived to `done` (all of them,
     when `wait`). False once the helper has ended, or failed: the batches that
@@ -660,8 +657,8 @@ def _designs(sections: list[_Section]) -> list[frozenset[str]]:
 
 def _ticket_rows(
     table: Table, cols: Columns, titles: dict[str, str]
-) -> list[tuple[int, str, str, str, str | None, str | None]]:
-    """(line, id, title, owner, status, model) of each row that names a
+) -> list[tuple[Row, str, str, str, str | None, str | None]]:
+    """(row, id, title, owner, status, model) of each row that names a
     ticket; the texts cleaned for matching, status and model as written.
     `titles` keeps cleaned titles from one call to the next."""
     out = []
@@ -693,7 +690,7 @@ def _ticket_rows(
         # an id like "1.2" or "A-7" (cells come stripped) is its own clean text
         if not (ident.isascii() and ident.replace(".", "").replace("-", "").isalnum()):
             ident = clean(ident)
-        out.append((row.line, ident, cleaned, owner, status, model))
+        out.append((row, ident, cleaned, owner, status, model))
     return out
 
 

@@ -76,7 +76,9 @@ class Cell(NamedTuple):
 class Row:
     """A table row. `values` (the trimmed cell texts) are split eagerly and
     cheaply; `cells`, with their spans, are built on first use, since most rows
-    of a big backlog never need a position."""
+    of a big backlog never need a position. `split(text, line)` gives them
+    all, `split(text, line, index)` one alone: a check that reports on one
+    cell reads only that one."""
 
     __slots__ = ("_cells", "_split", "has_leading_pipe", "has_trailing_pipe", "line", "text", "values")
 
@@ -103,6 +105,12 @@ class Row:
         if self._cells is None:
             self._cells = self._split(self.text, self.line)  # type: ignore[operator]
         return self._cells
+
+    def cell(self, index: int) -> Cell:
+        """One cell (IndexError past the last)."""
+        if self._cells is not None:
+            return self._cells[index]
+        return self._split(self.text, self.line, index)  # type: ignore[operator,no-any-return]
 
     @property
     def width(self) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from .model import Cell, Heading, Row, Span, Table
 
@@ -79,13 +79,36 @@ def split_row(text: str, line: int) -> Row:
     return Row(line, text, values, leading, trailing, None, cells_of)
 
 
-def cells_of(text: str, line: int) -> tuple[Cell, ...]:
-    """The cells of a row, with their spans."""
+@overload
+def cells_of(text: str, line: int) -> tuple[Cell, ...]: ...
+@overload
+def cells_of(text: str, line: int, index: int) -> Cell: ...
+
+
+def cells_of(text: str, line: int, index: int | None = None) -> tuple[Cell, ...] | Cell:
+    """The cells of a row, with their spans; or only the one at `index`
+    (IndexError past the last)."""
     if "\\" not in text:
         stripped = text.strip(_WS)
         if len(stripped) > 1 and stripped[0] == "|" and stripped[-1] == "|":
-            return _framed_cells(text, line)
-    return _cells(text, line)[0]
+            return _framed_cells(text, line) if index is None else _framed_cell(text, line, index)
+    cells = _cells(text, line)[0]
+    return cells if index is None else cells[index]
+
+
+def _framed_cell(text: str, line: int, index: int) -> Cell:
+    """One cell of a framed row, without building the others."""
+    parts = text.split("|")
+    if not 0 <= index < len(parts) - 2:
+        raise IndexError(index)
+    pos = sum(map(len, parts[: index + 1])) + index + 1
+    raw = parts[index + 1]
+    end = pos + len(raw)
+    value = raw.strip(_WS)
+    if value:
+        s = pos + raw.find(value[0])
+        return Cell(value, line, s, s + len(value), pos, end)
+    return Cell("", line, pos, end, pos, end)
 
 
 def _framed_cells(text: str, line: int) -> tuple[Cell, ...]:

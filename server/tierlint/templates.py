@@ -237,7 +237,9 @@ def match_text(title: str, splitter: Compounds | None = None) -> str:
         text = _FOLD.sub(" ", title)
     else:
         text = title  # single ASCII spaces only (isprintable rules out other space)
-    split = _CAMEL.sub(" ", text)
+    rest = text[1:]
+    # a camel-case joint needs a capital after the first letter
+    split = text if rest == rest.lower() else _CAMEL.sub(" ", text)
     if splitter is not None:
         split = splitter.split_text(split)
     if split != text:

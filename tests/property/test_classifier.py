@@ -188,7 +188,7 @@ def _reference_match_text(title: str, classifier: Classifier) -> str:
 @settings(max_examples=examples(300))
 @given(
     st.lists(
-        st.sampled_from([*"ab Z9_-\t\xa0\u2009\u2028é", "login", "Form", "session", "SERVICE", "  "]),
+        st.sampled_from([*"ab Z9_-\t\xa0\u2009\u2028éÉİ", "login", "Form", "session", "SERVICE", "  ", "xY"]),
         max_size=12,
     ).map("".join)
 )

@@ -148,6 +148,11 @@ def test_a_rows_cells_are_the_same_by_either_path(line: str) -> None:
     """The one-pass reading of a framed row gives the general reading's cells."""
     assume("|" in line)
     assert cells_of(line, 3) == _cells(line, 3)[0]
+    # one cell read alone is that cell
+    cells = cells_of(line, 3)
+    assert [cells_of(line, 3, i) for i in range(len(cells))] == list(cells)
+    with pytest.raises(IndexError):
+        cells_of(line, 3, len(cells))
 
 
 @settings(max_examples=examples(300))

@@ -21,7 +21,7 @@ class RowContext(NamedTuple):
     def cell(self, index: int | None) -> Cell | None:
         if index is None or index >= self.row.width:
             return None
-        return self.row.cells[index]
+        return self.row.cell(index)
 
 
 class TableContext(NamedTuple):

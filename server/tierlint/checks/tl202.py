@@ -26,7 +26,7 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
                 if key not in first:
                     first[key] = line
                     continue
-                cell = t.row.cells[col]
+                cell = t.row.cell(col)
                 message = f"Duplicate ticket id '{key}' (first used on line {first[key] + 1})"
                 yield Diagnostic(CODE, severity(CODE), message, cell.span, None, t.line)
 
