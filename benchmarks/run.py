@@ -736,9 +736,9 @@ built, module-level memos filled), in one process with the cyclic garbage
 collector on, as the language server runs it; so the process figures are the
 ones to compare with other tools. `tierlint check` runs as users run it: on a
 machine with two or more cores it forks helpers for a file this big (one per
-further core, up to three; on two cores one, which analyses the last ~40% of
-the sections; `TIERLINT_JOBS=1` turns that off), and its CPU time includes the
-helpers'. Its rule cache (the built default rule set, see docs/cli.md) is
+further core, up to three; on two cores one; the processes share out the
+sections as they go; `TIERLINT_JOBS=1` turns that off), and its CPU time
+includes the helpers'. Its rule cache (the built default rule set, see docs/cli.md) is
 filled by an untimed first run, as a user's first run fills it. A child's peak RSS is only known when it exceeds the
 runner's own (the child starts as a copy of it); "< N MB" is that bound. The
 server's peak RSS is its VmHWM just before shutdown.
