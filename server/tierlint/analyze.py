@@ -362,7 +362,9 @@ class Analyzer:
                 for number, part in self._claimed(lines, layout, claims, me, mine, first, channel.receive()):
                     numbers.append(number)
                     parts.append(part)
-                    if len(parts) >= _BATCH:
+                    # past its own range the end is near: this process should
+                    # not wait on a batch, so each section goes at once
+                    if len(parts) >= _BATCH or not first <= number < end:
                         channel.send((numbers, packer.pack(parts)))
                         numbers, parts = [], []
                 if parts:
@@ -644,7 +646,7 @@ def _collect(helper: Helper, unpacker: Unpacker, done: dict[int, Part], wait: bo
         if not ok:
             return False
         if message is None:
-            helper.close()
+            helper.close(wait=False)  # reaped for good when the analysis ends
             return False
         numbers, packed = message
         done.update(zip(numbers, unpacker.unpack(packed)))

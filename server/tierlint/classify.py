@@ -77,15 +77,27 @@ class Classifier:
         self._roles: dict[str, Role | None] = {}
         self._subjects: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
         self._design = next((o for o in rules.overrides if o.design_verbs), None)
-        self._index = TemplateIndex(rules.matchers())
         self._rule_of = {id(r.pattern): (i, r) for i, r in enumerate(rules.rules)}
         # most titles hit no override: one set test skips the loop over them
         self._override_ids = frozenset(id(o.pattern) for o in rules.overrides)
-        matchers = [r.pattern for r in rules.rules] + [o.pattern for o in rules.overrides]
-        all_templates = [t.text for m in matchers + [r.pattern for r in rules.roles] for t in m.templates]
-        for value in rules.slots.values():
-            all_templates.extend([value] if isinstance(value, str) else value)
-        self._compounds = Compounds(vocabulary(all_templates))
+        self._index_and_compounds: tuple[TemplateIndex, Compounds] | None = None
+
+    def _tools(self) -> tuple[TemplateIndex, Compounds]:
+        """The template index and the compound-word splitter, built on the
+        first classification: a big run forks its helpers before that, so the
+        main process's start does not wait for them."""
+        if self._index_and_compounds is None:
+            rules = self.rules
+            matchers = [r.pattern for r in rules.rules] + [o.pattern for o in rules.overrides]
+            texts = [t.text for m in matchers + [r.pattern for r in rules.roles] for t in m.templates]
+            for value in rules.slots.values():
+                texts.extend([value] if isinstance(value, str) else value)
+            self._index_and_compounds = (TemplateIndex(rules.matchers()), Compounds(vocabulary(texts)))
+        return self._index_and_compounds
+
+    @property
+    def _compounds(self) -> Compounds:
+        return self._tools()[1]
 
     # -- roles ---------------------------------------------------------------
 
@@ -187,10 +199,11 @@ class Classifier:
 
     def _classify(self, title: str, owner: str, implements_design: bool) -> Recommendation:
         rs = self.rules
-        text = match_text(clean(title), self._compounds)
+        index, compounds = self._index_and_compounds or self._tools()
+        text = match_text(clean(title), compounds)
         words = title_words(text)
         role = self.role(owner) if owner else None
-        hits = self._index.hits(text, words)
+        hits = index.hits(text, words)
         found = self.base_match(hits)
         if found is not None:
             tier, rule_id = found.rule.tier, found.rule.id

@@ -216,23 +216,31 @@ class Helper:
             return False
         return True
 
-    def close(self) -> int | None:
+    def close(self, wait: bool = True) -> int | None:
         """Hang up: a helper still reading or writing gets an end of file or
-        a broken pipe and exits. Returns its exit status when reaped here."""
+        a broken pipe and exits. Returns its exit status when reaped here.
+        With `wait` False it is reaped only if it has already exited (a
+        helper that has sent everything is still handing its memory back to
+        the system, which need not hold this process up); a later `close`
+        reaps it for good."""
         if self.channel is not None:
             self.channel.close()
             self.channel = None
             Helper._ends.difference_update(self.fds)
-        return self._reap()
+        return self._reap(wait)
 
-    def _reap(self) -> int | None:
+    def _reap(self, wait: bool = True) -> int | None:
         if self.done:
             return None
-        self.done = True
         try:
-            return os.waitpid(self.pid, 0)[1]
+            pid, status = os.waitpid(self.pid, 0 if wait else os.WNOHANG)
         except OSError:
+            self.done = True
             return None
+        if pid == 0:
+            return None  # still exiting; reaped by the next close
+        self.done = True
+        return status
 
 
 def _widen(fd: int) -> None:
