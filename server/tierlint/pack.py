@@ -52,6 +52,8 @@ class Packer:
             tables = []
             for info in infos:
                 t = info.table
+                rows = (t.header, t.delimiter, *t.rows)
+                position = {id(r): n for n, r in enumerate(rows)}  # a ticket's row, by place
                 ticks = []
                 for k in info.tickets:
                     rec = k.recommendation
@@ -69,7 +71,7 @@ class Packer:
                             k.status,
                             k.model,
                             k.tier,
-                            k.row.line,
+                            position[id(k.row)],
                             at,
                             k.table_index,
                         )
@@ -77,7 +79,7 @@ class Packer:
                 c, d = info.columns, info.distribution
                 tables.append(
                     (
-                        [_row(r, lines) for r in (t.header, t.delimiter, *t.rows)],
+                        [_row(r, lines) for r in rows],
                         _heading(t.heading) if t.heading is not None else None,
                         (c.id, c.title, c.status, c.owner, c.model, c.cost),
                         ticks,
@@ -108,7 +110,9 @@ class Unpacker:
         rec_rows, sections = packed
         lines, recs = self.lines, self.recs
         recs.extend(
-            Recommendation(tier, rule, text, section, matched, tuple(Modifier(*m) for m in mods), *rest)
+            Recommendation(
+                tier, rule, text, section, matched, tuple(Modifier(*m) for m in mods) if mods else (), *rest
+            )
             for tier, rule, text, section, matched, mods, *rest in rec_rows
         )
         out: list[Part] = []
@@ -119,11 +123,10 @@ class Unpacker:
                     Row(line, lines[line] if text is None else text, values, lead, trail, None, cells_of)
                     for line, text, values, lead, trail in rows
                 ]
-                by_line = {r.line: r for r in built}
                 table = Table(built[0], built[1], tuple(built[2:]), _unheading(heading) if heading else None)
                 tickets = tuple(
-                    Ticket(i, title, owner, role, status, model, tier, by_line[line], recs[r], index)
-                    for i, title, owner, role, status, model, tier, line, r, index in ticks
+                    Ticket(i, title, owner, role, status, model, tier, built[at], recs[r], index)
+                    for i, title, owner, role, status, model, tier, at, r, index in ticks
                 )
                 infos.append(TableInfo(table, Columns(*cols), tickets, Distribution(*dist), cost))
             out.append(
