@@ -720,6 +720,10 @@ _ORDER = attrgetter("span.line", "span.start", "code")
 
 def _filter(diags: Iterable[Diagnostic], directives: list[Directive], settings: Settings) -> list[Diagnostic]:
     suppress = _Suppressions(directives) if directives else None
+    if suppress is None and settings.select == ("ALL",) and not settings.ignore and not settings.severity:
+        out = list(diags)  # every code on, as it is, nothing suppressed: only the order to settle
+        out.sort(key=_ORDER)
+        return out
     decided: dict[str, tuple[bool, Severity | None]] = {}
     out = []
     for d in diags:
