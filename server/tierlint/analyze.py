@@ -327,14 +327,15 @@ class Analyzer:
         cached = sum((a, "\n".join(lines[a:b])) in self._cache for a, b in sample)
         return cached * 4 < len(sample)
 
-    def _start_helpers(self, lines: list[str], layout: Layout) -> tuple[list[_HelperRange], list[Claims]]:
+    def _start_helpers(
+        self, lines: list[str], layout: Layout, size: int
+    ) -> tuple[list[_HelperRange], list[Claims]]:
         """For a big document, fork helpers that parse the last ranges of
         sections while this process parses the first: (helper, first section,
         end) each, a helper that could not start being None; and the claims on
         every range, this process's first."""
         if self.workers < 2 or len(layout.sections) < 2:
             return [], []  # the language server: never a fork, nor its cost on a keystroke
-        size = sum(len(x) for x in lines)
         if size < MIN_CHARS:
             return [], []
         if not self._mostly_new(lines, layout):
@@ -422,7 +423,7 @@ class Analyzer:
             # A BOM is not text: read it as a space so line 0 keeps its columns.
             lines[0] = " " + lines[0][1:]
         layout = scan(lines)
-        helpers, claims = self._start_helpers(lines, layout)
+        helpers, claims = self._start_helpers(lines, layout, len(text))
         if not helpers:
             return self._analyze(lines, layout, settings, self._sections(lines, layout))
         try:

@@ -58,6 +58,8 @@ def scan(lines: list[str]) -> Layout:
                 opaque.append((block_start, n))
             continue
         first = line[:1]
+        if first == "|" and "<" not in line:
+            continue  # a table row, most lines of a backlog: nothing opens or heads here
         if first in "`~ \t>-*+0123456789":
             m = _FENCE.match(line)
             if m:
