@@ -23,7 +23,7 @@ from . import __version__
 
 T = TypeVar("T")
 # The modules that define what a cached rule set is made of.
-_MODULES = ("cache.py", "programs.py", "rules.py", "templates.py")
+_MODULES = ("cache.py", "pickling.py", "programs.py", "rules.py", "templates.py")
 
 
 def cache_dir() -> Path | None:
@@ -75,28 +75,29 @@ def cached(
 
 
 def _load(path: Path, kind: type) -> object | None:
-    import pickle
+    from . import pickling
 
     try:
         with open(path, "rb") as f:
             if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
                 return None
-            value = pickle.load(f)
+            value = pickling.load(f)
     except Exception:  # missing, unreadable, truncated, from another build
         return None
     return value if isinstance(value, kind) else None
 
 
 def _store(path: Path, value: object) -> None:
-    import pickle
     import tempfile
+
+    from . import pickling
 
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".rules-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
+            pickling.dump(value, f, pickling.HIGHEST)
         os.replace(tmp, path)
         tmp = None
     except Exception:  # a read-only home, a full disk: build next time too

@@ -64,18 +64,18 @@ class Channel:
         self.write = write
 
     def send(self, obj: object) -> None:
-        import pickle
+        from . import pickling
 
-        data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+        data = pickling.dumps(obj, pickling.HIGHEST)
         _write_all(self.write, _HEADER.pack(len(data)))
         _write_all(self.write, data)
 
     def receive(self) -> Any:
         """The next message; EOFError when the other side is gone."""
-        import pickle
+        from . import pickling
 
         (size,) = _HEADER.unpack(_read_exactly(self.read, _HEADER.size))
-        return pickle.loads(_read_exactly(self.read, size))
+        return pickling.loads(_read_exactly(self.read, size))
 
     def ready(self) -> bool:
         """True when a message, or the other side's end, is waiting."""
