@@ -355,8 +355,12 @@ class Analyzer:
                 mine = self._parsed(lines, layout, first, end)
                 channel.send(_designs(mine))
                 # Design tickets only ever cap a recommendation: until all of
-                # the document's arrive, work out every ticket's uncapped one.
-                self._classify_ahead(mine)
+                # the document's arrive, work out tickets' uncapped ones (no
+                # further: a section another process takes would be wasted).
+                for section in mine:
+                    if channel.ready():
+                        break
+                    self._classify_ahead([section])
                 packer = Packer(lines)
                 numbers: list[int] = []
                 parts: list[Part] = []
