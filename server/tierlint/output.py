@@ -149,13 +149,15 @@ def render_json(results: Sequence[FileResult]) -> str:
 def render_text(results: Sequence[FileResult], show_fix_hint: bool = True, failed: bool = False) -> str:
     out = []
     total = fixable = 0
+    labels = {level: level.label for level in Severity}
     for r in results:
         if r.analysis is None:
             continue
+        path = r.path
         for d in r.analysis.diagnostics:
-            mark = " [*]" if d.fix is not None else ""
+            span, mark = d.span, " [*]" if d.fix is not None else ""
             out.append(
-                f"{r.path}:{d.span.line + 1}:{d.span.start + 1}: {d.code}{mark} {d.message} ({d.severity.label})"
+                f"{path}:{span.line + 1}:{span.start + 1}: {d.code}{mark} {d.message} ({labels[d.severity]})"
             )
             total += 1
             fixable += d.fix is not None
