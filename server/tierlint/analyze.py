@@ -10,7 +10,7 @@ server both call `Analyzer.analyze`, so they can never disagree.
 import itertools
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -354,13 +354,7 @@ class Analyzer:
             def work(channel: Channel, me: int = me, first: int = first, end: int = end) -> object:
                 mine = self._parsed(lines, layout, first, end)
                 channel.send(_designs(mine))
-                # Design tickets only ever cap a recommendation: until all of
-                # the document's arrive, work out tickets' uncapped ones (no
-                # further: a section another process takes would be wasted).
-                for section in mine:
-                    if channel.ready():
-                        break
-                    self._classify_ahead([section])
+                self._classify_until(mine, channel.ready)
                 packer = Packer(lines)
                 numbers: list[int] = []
                 parts: list[Part] = []
@@ -379,18 +373,29 @@ class Analyzer:
             out.append((Helper.start(work), first, end))
         return out, claims
 
-    def _classify_ahead(self, sections: list[_Section]) -> None:
+    def _classify_until(self, sections: list[_Section], ready: Callable[[], bool]) -> None:
+        """Work out the sections' tickets' uncapped recommendations, section by
+        section, until `ready()`: design tickets only ever cap one, so this
+        is work done anyway while the document's design tickets are on their
+        way (and no further: a section another process takes would be wasted)."""
         classify = self.classifier.classify
         for s in sections:
+            if ready():
+                return
             for prep in s.preps:
                 for _, _, title, owner, _, _ in prep.rows:
                     classify(title, owner)
 
     def _results(self, sections: list[_Section], designs: list[frozenset[str]]) -> list[Part]:
         """What the document-wide steps need of each section."""
-        key = tuple(designs)
-        index = self.classifier.design_index(designs) if designs else {}
+        index, key = self._designs_by_word(designs)
         return [self._part(s, index, key) for s in sections]
+
+    def _designs_by_word(
+        self, designs: list[frozenset[str]]
+    ) -> tuple[dict[str, list[frozenset[str]]], object]:
+        """The document's design tickets as `_analyse_section` takes them."""
+        return (self.classifier.design_index(designs) if designs else {}), tuple(designs)
 
     def _part(self, s: _Section, index: dict[str, list[frozenset[str]]], key: object) -> Part:
         infos, diags = self._analyse_section(s, index, key)
@@ -409,8 +414,7 @@ class Analyzer:
         """(section number, result) of each section this process claims: of
         its own range first (parsed already: `mine`, from section `first`),
         then of what is left of the others' ranges, parsed here."""
-        key = tuple(designs)
-        index = self.classifier.design_index(designs) if designs else {}
+        index, key = self._designs_by_word(designs)
         for k in (me, *(k for k in range(len(claims)) if k != me)):
             claim = claims[k]
             while (piece := claim.take()) is not None:
@@ -453,12 +457,8 @@ class Analyzer:
         """The sections' results, worked out here and in the helpers. A
         helper that fails at any step leaves its sections to this process."""
         head = self._parsed(lines, layout, 0, helpers[0][1])
-        # Work that is needed anyway, until the helpers' design tickets are in.
         started = [helper for helper, _, _ in helpers if helper is not None]
-        for section in head:
-            if all(helper.ready() for helper in started):
-                break
-            self._classify_ahead([section])
+        self._classify_until(head, lambda: all(helper.ready() for helper in started))
         designs = _designs(head)
         lost: set[int] = set()
         for i, (helper, first, end) in enumerate(helpers):
@@ -485,10 +485,8 @@ class Analyzer:
             _collect(helper, unpacker, done, wait=True)
         if len(done) < len(layout.sections):  # pieces a failed helper had taken
             missing = [i for i in range(len(layout.sections)) if i not in done]
-            key = tuple(designs)
-            index = self.classifier.design_index(designs) if designs else {}
-            for i in missing:
-                done[i] = self._part(self._section(lines, *layout.sections[i], layout), index, key)
+            sections = [self._section(lines, *layout.sections[i], layout) for i in missing]
+            done.update(zip(missing, self._results(sections, designs)))
         return [done[i] for i in range(len(layout.sections))]
 
     def _analyze(self, lines: list[str], layout: Layout, settings: Settings, parts: list[Part]) -> Analysis:

@@ -4,9 +4,11 @@ Parsing the rule files' TOML and building their templates costs a run about
 25 ms: more than the whole analysis of a small backlog. So the built rule set
 is pickled into the user's cache directory under a name made from the rule
 files' bytes, tierlint's version, Python's, and the source of the modules
-whose objects it holds; any change to one of them builds afresh. A cache that cannot be read or written is ignored, and a file
-not owned by the user is never read. `TIERLINT_CACHE_DIR` names another
-directory; `TIERLINT_NO_CACHE=1` builds every time.
+whose objects it holds; any change to one of them builds afresh. With it go
+the compiled forms of the rules' regexes (`programs`). A cache that cannot be
+read or written is ignored, and a file not owned by the user is never read.
+`TIERLINT_CACHE_DIR` names another directory; `TIERLINT_NO_CACHE=1` builds
+every time.
 """
 
 from __future__ import annotations

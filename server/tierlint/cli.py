@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fnmatch
+import functools
 import os
 import sys
 from collections.abc import Sequence
@@ -42,8 +43,10 @@ class _Parser(argparse.ArgumentParser):
         return self.formatter_class(prog=self.prog, width=_terminal_width() - 2)  # type: ignore[call-arg]
 
 
+@functools.cache
 def _terminal_width() -> int:
-    """What shutil.get_terminal_size gives: $COLUMNS, else the terminal's, else 80."""
+    """What shutil.get_terminal_size gives: $COLUMNS, else the terminal's, else
+    80; asked once, though argparse wants a formatter per argument."""
     try:
         columns = int(os.environ["COLUMNS"])
     except (KeyError, ValueError):

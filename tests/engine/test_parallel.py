@@ -228,14 +228,19 @@ def _slow_in(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     monkeypatch.setattr(Analyzer, "_claimed", slow)
 
 
+def _stalled(monkeypatch: pytest.MonkeyPatch, tally: Tally, where: str) -> tuple[Analysis, Analysis, str]:
+    """The corpus analysed in one process, then in two with one of them stalled."""
+    text = corpus_text()
+    one = Analyzer(default_rules(), workers=1).analyze(text)
+    _slow_in(monkeypatch, where)
+    tally.here = 0
+    return one, Analyzer(default_rules(), workers=2).analyze(text), text
+
+
 def test_a_stalled_helper_s_sections_are_done_here(
     small_thresholds: None, tally: Tally, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = corpus_text()
-    one = Analyzer(default_rules(), workers=1).analyze(text)
-    _slow_in(monkeypatch, "helpers")
-    tally.here = 0
-    two = Analyzer(default_rules(), workers=2).analyze(text)
+    one, two, text = _stalled(monkeypatch, tally, "helpers")
     assert tally.ends == 1
     assert tally.received == []  # it woke up to find nothing left
     assert tally.here == sections_of(text)
@@ -245,11 +250,7 @@ def test_a_stalled_helper_s_sections_are_done_here(
 def test_a_stalled_main_process_s_sections_are_done_by_the_helper(
     small_thresholds: None, tally: Tally, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = corpus_text()
-    one = Analyzer(default_rules(), workers=1).analyze(text)
-    _slow_in(monkeypatch, "here")
-    tally.here = 0
-    two = Analyzer(default_rules(), workers=2).analyze(text)
+    one, two, text = _stalled(monkeypatch, tally, "here")
     assert tally.here == 0
     assert sum(tally.received) == sections_of(text)  # this process's range included
     assert max(tally.received) == analyze_module._BATCH  # in batches, as it went
