@@ -74,12 +74,18 @@ class Classifier:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self._memo: dict[tuple[str, str, bool], Recommendation] = {}
+        # title -> its matchers' hits and its base rule: owners vary, titles repeat
+        self._facts: dict[str, tuple[dict[int, tuple[int, str]], Match | None]] = {}
+        # what decides a recommendation -> the recommendation (few distinct ones)
+        self._outcomes: dict[tuple[object, ...], Recommendation] = {}
         self._roles: dict[str, Role | None] = {}
         self._subjects: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
         self._design = next((o for o in rules.overrides if o.design_verbs), None)
         self._rule_of = {id(r.pattern): (i, r) for i, r in enumerate(rules.rules)}
         # most titles hit no override: one set test skips the loop over them
         self._override_ids = frozenset(id(o.pattern) for o in rules.overrides)
+        # the overrides' patterns and vetoes: which of them matched is part of an outcome
+        self._override_keys = self._override_ids | {id(o.unless) for o in rules.overrides if o.unless}
         self._index_and_compounds: tuple[TemplateIndex, Compounds] | None = None
 
     def _tools(self) -> tuple[TemplateIndex, Compounds]:
@@ -197,14 +203,46 @@ class Classifier:
                 best, chosen = score, Match(rule, matched)
         return chosen
 
+    def _title_facts(self, title: str) -> tuple[dict[int, tuple[int, str]], Match | None]:
+        """The hits of every matcher on a title, and its base rule: the costly
+        part of a recommendation, and the same whoever owns the ticket."""
+        found = self._facts.get(title)
+        if found is None:
+            index, compounds = self._index_and_compounds or self._tools()
+            text = match_text(clean(title), compounds)
+            hits = index.hits(text, title_words(text))
+            found = (hits, self.base_match(hits))
+            if len(self._facts) < 200_000:
+                self._facts[title] = found
+        return found
+
     def _classify(self, title: str, owner: str, implements_design: bool) -> Recommendation:
-        rs = self.rules
-        index, compounds = self._index_and_compounds or self._tools()
-        text = match_text(clean(title), compounds)
-        words = title_words(text)
+        hits, found = self._title_facts(title)
         role = self.role(owner) if owner else None
-        hits = index.hits(text, words)
-        found = self.base_match(hits)
+        # Only these decide: the base rule, the role (its default when no rule
+        # matched, its trigger), and which overrides and vetoes matched.
+        key = (
+            id(found.rule) if found is not None else None,
+            role.id if role is not None and (found is None or id(role.pattern) in hits) else None,
+            role is not None and id(role.pattern) in hits,
+            implements_design,
+            self._override_keys.intersection(hits) if not self._override_ids.isdisjoint(hits) else None,
+        )
+        rec = self._outcomes.get(key)
+        if rec is None:
+            rec = self._decide(hits, found, role, implements_design)
+            if len(self._outcomes) < 100_000:
+                self._outcomes[key] = rec
+        return rec
+
+    def _decide(
+        self,
+        hits: dict[int, tuple[int, str]],
+        found: Match | None,
+        role: Role | None,
+        implements_design: bool,
+    ) -> Recommendation:
+        rs = self.rules
         if found is not None:
             tier, rule_id = found.rule.tier, found.rule.id
             rule_text, section = found.rule.display, found.rule.section

@@ -4,7 +4,9 @@ Pickling the model's objects one by one runs a Python method per object on
 both sides; tuples of strings and numbers go through pickle's C code, and the
 objects are built again here. Rows are shared by a table and its tickets, and
 recommendations by many tickets: both travel once and are referred to by
-position.
+position. A table whose rows are the document's lines as they stand (nearly
+every table) travels as its first line and row count: the receiving process
+holds the lines, and splits a row again only if something asks for its cells.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .model import (
     TableInfo,
     Ticket,
 )
-from .parse import cells_of
+from .parse import cells_of, split_row
 
 # headings, directives, summary lines, table infos, diagnostics
 Part = tuple[tuple[Heading, ...], tuple[Any, ...], list[Any], tuple[TableInfo, ...], tuple[Diagnostic, ...]]
@@ -53,7 +55,11 @@ class Packer:
             for info in infos:
                 t = info.table
                 rows = (t.header, t.delimiter, *t.rows)
-                position = {id(r): n for n, r in enumerate(rows)}  # a ticket's row, by place
+                first = t.header.line
+                if all(r.line == first + n for n, r in enumerate(rows)):
+                    position = None  # a ticket's row, by place: its line tells
+                else:
+                    position = {id(r): n for n, r in enumerate(rows)}
                 ticks = []
                 for k in info.tickets:
                     rec = k.recommendation
@@ -62,24 +68,13 @@ class Packer:
                         at = recs[id(rec)] = len(kept)
                         kept.append(rec)
                         rec_rows.append((*rec[:5], tuple(map(tuple, rec.modifiers)), *rec[6:]))
-                    ticks.append(
-                        (
-                            k.id,
-                            k.title,
-                            k.owner,
-                            k.role,
-                            k.status,
-                            k.model,
-                            k.tier,
-                            position[id(k.row)],
-                            at,
-                            k.table_index,
-                        )
-                    )
+                    # id, title, owner, role, status, model, tier; row, recommendation, table index
+                    place = k.row.line - first if position is None else position[id(k.row)]
+                    ticks.append((*k[:7], place, at, k.table_index))
                 c, d = info.columns, info.distribution
                 tables.append(
                     (
-                        [_row(r, lines) for r in rows],
+                        _rows(rows, lines),
                         _heading(t.heading) if t.heading is not None else None,
                         (c.id, c.title, c.status, c.owner, c.model, c.cost),
                         ticks,
@@ -109,6 +104,7 @@ class Unpacker:
     def unpack(self, packed: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> list[Part]:
         rec_rows, sections = packed
         lines, recs = self.lines, self.recs
+        new = tuple.__new__  # a record from its fields, without a Python call per ticket
         recs.extend(
             Recommendation(
                 tier, rule, text, section, matched, tuple(Modifier(*m) for m in mods) if mods else (), *rest
@@ -119,15 +115,16 @@ class Unpacker:
         for headings, directives, summaries, tables, diags in sections:
             infos = []
             for rows, heading, cols, ticks, dist, cost in tables:
-                built = [
-                    Row(line, lines[line] if text is None else text, values, lead, trail, None, cells_of)
-                    for line, text, values, lead, trail in rows
-                ]
+                if type(rows) is tuple:  # (first line, number of rows): lines as they stand
+                    first, count = rows
+                    built = [_LineRow(n, lines[n]) for n in range(first, first + count)]
+                else:
+                    built = [
+                        Row(line, lines[line] if text is None else text, values, lead, trail, None, cells_of)
+                        for line, text, values, lead, trail in rows
+                    ]
                 table = Table(built[0], built[1], tuple(built[2:]), _unheading(heading) if heading else None)
-                tickets = tuple(
-                    Ticket(i, title, owner, role, status, model, tier, built[at], recs[r], index)
-                    for i, title, owner, role, status, model, tier, at, r, index in ticks
-                )
+                tickets = tuple([new(Ticket, (*k[:7], built[k[7]], recs[k[8]], k[9])) for k in ticks])
                 infos.append(TableInfo(table, Columns(*cols), tickets, Distribution(*dist), cost))
             out.append(
                 (
@@ -141,6 +138,49 @@ class Unpacker:
         return out
 
 
+class _LineRow(Row):
+    """A row of a helper's table, known by its line: split again on first
+    use. Only the document-wide checks and the output see such a row, and
+    most rows they never look into."""
+
+    __slots__ = ("_whole",)
+
+    def __init__(self, line: int, text: str) -> None:
+        self.line = line
+        self.text = text
+        self._cells = None
+        self._split = cells_of
+        self._whole: Row | None = None
+
+    def _row(self) -> Row:
+        if self._whole is None:
+            self._whole = split_row(self.text, self.line)
+        return self._whole
+
+    @property  # type: ignore[override]
+    def values(self) -> tuple[str, ...]:
+        return self._row().values
+
+    @property  # type: ignore[override]
+    def has_leading_pipe(self) -> bool:
+        return self._row().has_leading_pipe
+
+    @property  # type: ignore[override]
+    def has_trailing_pipe(self) -> bool:
+        return self._row().has_trailing_pipe
+
+
+def _rows(rows: tuple[Row, ...], lines: list[str]) -> tuple[int, int] | list[tuple[Any, ...]]:
+    """A table's rows, header and delimiter first: as (first line, count)
+    when they are consecutive lines, unchanged; else one by one."""
+    first = rows[0].line
+    if all(r.line == first + n and r.text is lines[r.line] for n, r in enumerate(rows)) or all(
+        r.line == first + n and r.text == lines[r.line] for n, r in enumerate(rows)
+    ):
+        return (first, len(rows))
+    return [_row(r, lines) for r in rows]
+
+
 def _row(r: Row, lines: list[str]) -> tuple[int, str | None, tuple[str, ...], bool, bool]:
     text = None if r.text == lines[r.line] else r.text
     return (r.line, text, r.values, r.has_leading_pipe, r.has_trailing_pipe)
@@ -152,7 +192,7 @@ def _heading(h: Heading) -> tuple[int, int, str, int, int]:
 
 def _unheading(h: tuple[int, int, str, int, int]) -> Heading:
     line, level, text, start, end = h
-    return Heading(line, level, text, Span(line, start, end))
+    return tuple.__new__(Heading, (line, level, text, tuple.__new__(Span, (line, start, end))))
 
 
 def _diagnostic(d: Diagnostic) -> tuple[Any, ...]:
@@ -162,9 +202,10 @@ def _diagnostic(d: Diagnostic) -> tuple[Any, ...]:
     return (d.code, int(d.severity), d.message, *d.span, fix, d.ticket_line, d.end_line)
 
 
-def _undiagnostic(x: tuple[Any, ...]) -> Diagnostic:
+def _undiagnostic(x: tuple[Any, ...], new: Any = tuple.__new__) -> Diagnostic:
     code, level, message, line, start, end, fix, ticket_line, end_line = x
     if fix is not None:
         title, edits = fix
-        fix = Fix(title, tuple(Edit(Span(a, b, c), text) for a, b, c, text in edits))
-    return Diagnostic(code, SEVERITIES[level], message, Span(line, start, end), fix, ticket_line, end_line)
+        fix = Fix(title, tuple([Edit(new(Span, (a, b, c)), text) for a, b, c, text in edits]))
+    span = new(Span, (line, start, end))
+    return new(Diagnostic, (code, SEVERITIES[level], message, span, fix, ticket_line, end_line))  # type: ignore[no-any-return]

@@ -404,3 +404,65 @@ def test_an_error_here_stops_every_helper(small_thresholds: None, monkeypatch: p
         signal.signal(signal.SIGALRM, old)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # every helper reaped
+
+
+ROUND_TRIP = """\
+# Sprint 1: Mixed tables
+
+| # | Ticket | Status | Owner | Model |
+|---|--------|--------|-------|-------|
+| 1.1 | Add user login form | Todo | Frontend | sonnet |
+| 1.2 | Parse `a \\| b` strings | Todo | Backend | haiku |
+| 1.3 | Fix typo in README | Todo | Docs | |
+
+## Sprint 2: No outer pipes
+
+# | Ticket | Owner | Model
+--|--------|-------|------
+2.1 | Implement Stripe payment integration | Backend | haiku
+2.2 | Rename config keys | Backend | sonnet
+"""
+
+
+def rows_of(a: Analysis) -> list[object]:
+    return [
+        (r.line, r.text, r.values, r.has_leading_pipe, r.has_trailing_pipe, r.cells, r.width)
+        for info in a.tables
+        for r in (info.table.header, info.table.delimiter, *info.table.rows)
+    ]
+
+
+def test_results_travel_intact() -> None:
+    """What a helper sends is rebuilt as it was: rows known by their line
+    alone split to the same cells as the originals; a table whose rows are
+    not the document's lines as they stand travels row by row."""
+    lines = split_lines(ROUND_TRIP)
+    analyzer = Analyzer(default_rules())
+    layout = scan(lines)
+    parts = analyzer._sections(lines, layout)
+    packed = Packer(lines).pack(parts)
+    tables = [t for section in packed[1] for t in section[3]]
+    assert [t[0] for t in tables] == [(2, 5), (10, 4)]  # first line, rows with header and delimiter
+    edited = lines[:]
+    edited[4] += " "  # the first table's rows no longer all stand as the lines say
+    assert isinstance(Packer(edited).pack(parts)[1][0][3][0][0], list)
+    back = Unpacker(lines).unpack(packed)
+    back_by_row = Unpacker(edited).unpack(Packer(edited).pack(parts))
+    from tierlint.analyze import Settings
+
+    original = analyzer._analyze(lines, layout, Settings(), parts)
+    rebuilt = Analyzer(default_rules())._analyze(lines, layout, Settings(), back)
+    assert rows_of(rebuilt) == rows_of(original)
+    assert rows_of(Analyzer(default_rules())._analyze(lines, layout, Settings(), back_by_row)) == rows_of(
+        original
+    )
+    assert rows_of(original)[3][2] == ("1.2", "Parse `a | b` strings", "Todo", "Backend", "haiku")
+    assert [r[3:5] for r in rows_of(original)[5:9]] == [(False, False)] * 4
+    assert summary(rebuilt) == summary(original)
+    assert [t.row for t in rebuilt.tickets] == [t.row for t in original.tickets]
+    assert all(
+        t.row is info.table.rows[t.row.line - info.table.rows[0].line]
+        for info in rebuilt.tables
+        for t in info.tickets
+    )
+    assert len(original.tickets) == 5
