@@ -122,7 +122,11 @@ class _Section:
         # (ticket index, subject, title, owner) of tickets that start with an implement verb
         self.implements = implements
         self.summaries = summaries
-        self.result: tuple[tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...]] | None = None
+        # (capped flags, tables, findings, own sprint's findings), once analysed
+        self.result: (
+            tuple[tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...], tuple[Diagnostic, ...] | None]
+            | None
+        ) = None
         self.designs_key: object = None
 
 
@@ -206,15 +210,17 @@ class Analyzer:
 
     def _analyse_section(
         self, section: _Section, designs: dict[str, list[frozenset[str]]], designs_key: object
-    ) -> tuple[tuple[TableInfo, ...], tuple[Diagnostic, ...]]:
+    ) -> tuple[tuple[TableInfo, ...], tuple[Diagnostic, ...], tuple[Diagnostic, ...] | None]:
+        """The section's tables and findings, and its own sprint's findings
+        (`_own_sprint`)."""
         if section.result is not None and section.designs_key == designs_key:
-            return section.result[1], section.result[2]  # same design tickets as last time
+            return section.result[1:]  # same design tickets as last time
         flags = tuple(
             self._capped(subject, title, owner, designs) for _, subject, title, owner in section.implements
         )
         section.designs_key = designs_key
         if section.result is not None and section.result[0] == flags:
-            return section.result[1], section.result[2]
+            return section.result[1:]
         infos = []
         diags: list[Diagnostic] = []
         flagged = {k for (k, _, _, _), f in zip(section.implements, flags) if f}
@@ -272,8 +278,25 @@ class Analyzer:
             dist = Distribution(counts["haiku"], counts["sonnet"], counts["opus"], counts[None])
             cost = sum(rules.cost(t) * n for t, n in counts.items() if t)
             infos.append(TableInfo(table, cols, tuple(tickets), dist, cost))
-        section.result = (flags, tuple(infos), tuple(diags))
-        return section.result[1], section.result[2]
+        tables = tuple(infos)
+        section.result = (flags, tables, tuple(diags), self._own_sprint(section, tables))
+        return section.result[1:]
+
+    def _own_sprint(self, section: _Section, infos: tuple[TableInfo, ...]) -> tuple[Diagnostic, ...] | None:
+        """The sprint checks' findings when every table of the section sits
+        under its first heading, a sprint heading: the section then holds
+        the sprint's start, which is all of it unless a later section's
+        tables belong to it too (`_analyze` checks that). Worked out with
+        the section, so that a big run checks most sprints in its helpers."""
+        headings = section.block.headings
+        if not infos or not headings:
+            return None
+        h = headings[0]
+        if any(info.table.heading is not h for info in infos) or not self._is_sprint(h.text):
+            return None
+        lines = {info.table.first_line for info in infos}
+        summaries = tuple(x for x in section.summaries if x.table_line in lines)
+        return tuple(self._sprint_checks(self._sprint(h, True, infos), summaries))
 
     def _read_cells(
         self, owner: str, status: str | None, model: str | None
@@ -398,8 +421,8 @@ class Analyzer:
         return (self.classifier.design_index(designs) if designs else {}), tuple(designs)
 
     def _part(self, s: _Section, index: dict[str, list[frozenset[str]]], key: object) -> Part:
-        infos, diags = self._analyse_section(s, index, key)
-        return (s.block.headings, s.block.directives, s.summaries, infos, diags)
+        infos, diags, own = self._analyse_section(s, index, key)
+        return (s.block.headings, s.block.directives, s.summaries, infos, diags, own)
 
     def _claimed(
         self,
@@ -495,7 +518,11 @@ class Analyzer:
         infos: list[TableInfo] = []
         summaries: list[SummaryLine] = []
         diags: list[Diagnostic] = []
-        for s_headings, s_directives, s_summaries, t_infos, t_diags in parts:
+        # a section's own sprint: (its tables, their sprint's findings), by its first table
+        owned: dict[int, tuple[int, tuple[Diagnostic, ...]]] = {}
+        for s_headings, s_directives, s_summaries, t_infos, t_diags, own in parts:
+            if own is not None:
+                owned[id(t_infos[0])] = (len(t_infos), own)
             headings.extend(s_headings)
             directives.extend(
                 d for d in s_directives if not layout.is_opaque(d.line) and not is_code_line(lines[d.line])
@@ -508,6 +535,10 @@ class Analyzer:
         for x in summaries:
             by_table.setdefault(x.table_line, []).append(x)
         for sprint in sprints:
+            found = owned.get(id(sprint.tables[0])) if sprint.tables else None
+            if found is not None and found[0] == len(sprint.tables):
+                diags.extend(found[1])  # the sprint is its section's own, and checked with it
+                continue
             mine = tuple(x for i in sprint.tables for x in by_table.get(i.table.first_line, ()))
             diags.extend(self._sprint_checks(sprint, mine))
         fctx = FileContext(self.rules, tuple(sprints))
@@ -563,21 +594,20 @@ class Analyzer:
             owners.setdefault(key, []).append(info)
             owner_heading[key] = owner
             sprint_of[key] = is_sprint
-        out = []
-        for key, tables in owners.items():
-            h = owner_heading[key]
-            is_sprint = sprint_of[key]
-            sid, name, declared = self._name(h, is_sprint)
-            h_, s_, o_, u_ = 0, 0, 0, 0
-            cost = 0
-            for t in tables:
-                d = t.distribution
-                h_, s_, o_, u_ = h_ + d.haiku, s_ + d.sonnet, o_ + d.opus, u_ + d.unassigned
-                cost += t.cost
-            dist = Distribution(h_, s_, o_, u_)
-            out.append(Sprint(sid, name, h, is_sprint, tuple(tables), dist, cost, declared))
+        out = [self._sprint(owner_heading[key], sprint_of[key], tables) for key, tables in owners.items()]
         out.sort(key=lambda s: s.line)
         return out
+
+    def _sprint(self, h: Heading | None, is_sprint: bool, tables: Iterable[TableInfo]) -> Sprint:
+        sid, name, declared = self._name(h, is_sprint)
+        h_, s_, o_, u_ = 0, 0, 0, 0
+        cost = 0
+        for t in tables:
+            d = t.distribution
+            h_, s_, o_, u_ = h_ + d.haiku, s_ + d.sonnet, o_ + d.opus, u_ + d.unassigned
+            cost += t.cost
+        dist = Distribution(h_, s_, o_, u_)
+        return Sprint(sid, name, h, is_sprint, tuple(tables), dist, cost, declared)
 
     def _owner(
         self, h: Heading | None, headings: list[Heading], index: dict[int, int], parents: list[int]

@@ -226,7 +226,7 @@ class Classifier:
             role.id if role is not None and (found is None or id(role.pattern) in hits) else None,
             role is not None and id(role.pattern) in hits,
             implements_design,
-            self._override_keys.intersection(hits) if not self._override_ids.isdisjoint(hits) else None,
+            self._override_keys.intersection(hits),
         )
         rec = self._outcomes.get(key)
         if rec is None:

@@ -31,8 +31,15 @@ from .model import (
 )
 from .parse import cells_of, split_row
 
-# headings, directives, summary lines, table infos, diagnostics
-Part = tuple[tuple[Heading, ...], tuple[Any, ...], list[Any], tuple[TableInfo, ...], tuple[Diagnostic, ...]]
+# headings, directives, summary lines, table infos, diagnostics, own sprint's diagnostics
+Part = tuple[
+    tuple[Heading, ...],
+    tuple[Any, ...],
+    list[Any],
+    tuple[TableInfo, ...],
+    tuple[Diagnostic, ...],
+    tuple[Diagnostic, ...] | None,
+]
 
 
 class Packer:
@@ -50,7 +57,7 @@ class Packer:
         lines, recs, kept = self.lines, self.recs, self.kept
         rec_rows: list[tuple[Any, ...]] = []
         out = []
-        for headings, directives, summaries, infos, diags in parts:
+        for headings, directives, summaries, infos, diags, own in parts:
             tables = []
             for info in infos:
                 t = info.table
@@ -89,6 +96,7 @@ class Packer:
                     summaries,
                     tables,
                     [_diagnostic(x) for x in diags],
+                    None if own is None else [_diagnostic(x) for x in own],
                 )
             )
         return rec_rows, out
@@ -112,7 +120,7 @@ class Unpacker:
             for tier, rule, text, section, matched, mods, *rest in rec_rows
         )
         out: list[Part] = []
-        for headings, directives, summaries, tables, diags in sections:
+        for headings, directives, summaries, tables, diags, own in sections:
             infos = []
             for rows, heading, cols, ticks, dist, cost in tables:
                 if type(rows) is tuple:  # (first line, number of rows): lines as they stand
@@ -133,6 +141,7 @@ class Unpacker:
                     summaries,
                     tuple(infos),
                     tuple(_undiagnostic(x) for x in diags),
+                    None if own is None else tuple(_undiagnostic(x) for x in own),
                 )
             )
         return out

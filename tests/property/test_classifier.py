@@ -72,6 +72,19 @@ def test_deterministic(pairs, rnd) -> None:
     assert first == [key(CLASSIFIER.classify(t, o)) for t, o in pairs]
 
 
+@settings(max_examples=examples(150))
+@given(st.lists(st.tuples(titles, owners, st.booleans()), min_size=1, max_size=20))
+def test_a_kept_outcome_is_what_deciding_again_gives(triples) -> None:
+    """Recommendations are kept by what decides them (base rule, role,
+    overrides and vetoes that matched): one kept for another title must be
+    exactly what this title's own decision gives."""
+    for title, owner, implements in triples:
+        kept = CLASSIFIER.classify(title, owner, implements)
+        hits, found = CLASSIFIER._title_facts(title)
+        role = CLASSIFIER.role(owner) if owner else None
+        assert kept == CLASSIFIER._decide(hits, found, role, implements)
+
+
 def case_variants(title: str) -> list[str]:
     """Upper, lower and title case, skipping variants whose case creates or
     removes a CamelCase word boundary (see test_camel_case_letter_case, xfail)."""
