@@ -124,7 +124,9 @@ class _Section:
         self.summaries = summaries
         # (capped flags, tables, findings, own sprint's findings), once analysed
         self.result: (
-            tuple[tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...], tuple[Diagnostic, ...] | None]
+            tuple[
+                tuple[bool, ...], tuple[TableInfo, ...], tuple[Diagnostic, ...], tuple[Diagnostic, ...] | None
+            ]
             | None
         ) = None
         self.designs_key: object = None
