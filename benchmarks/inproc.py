@@ -27,20 +27,26 @@ import profiles
 
 
 def _timed(fn):  # type: ignore[no-untyped-def]
+    from tierlint.lsp.state import collector_paused
+
     gc.collect()
     c0 = time.process_time()
     t0 = time.perf_counter()
-    result = fn()
+    with collector_paused():  # as the language server analyses
+        result = fn()
     t1 = time.perf_counter()
     c1 = time.process_time()
     return result, t1 - t0, c1 - c0
 
 
 def _profile(fn, top: int) -> dict:  # type: ignore[no-untyped-def]
+    from tierlint.lsp.state import collector_paused
+
     prof = cProfile.Profile()
     gc.collect()
     prof.enable()
-    fn()
+    with collector_paused():
+        fn()
     prof.disable()
     return profiles.summarize(pstats.Stats(prof), top)
 

@@ -732,9 +732,9 @@ from spawn to exit. Server latencies are timed by a minimal JSON-RPC client
 (`benchmarks/lsp_client.py`) from the moment a message is written to the
 moment the response is read; the client declares pull diagnostics and UTF-16.
 "Cold" in-process analysis is a fresh `Analyzer` in a warmed-up process (rules
-built, module-level memos filled), in one process with the cyclic garbage
-collector on, as the language server runs it; so the process figures are the
-ones to compare with other tools. `tierlint check` runs as users run it: on a
+built, module-level memos filled), in one process, with the cyclic garbage
+collector held off during the analysis as the language server holds it off;
+so the process figures are the ones to compare with other tools. `tierlint check` runs as users run it: on a
 machine with two or more cores it forks helpers for a file this big (one per
 further core, up to three; on two cores one; the processes share out the
 sections as they go; `TIERLINT_JOBS=1` turns that off), and its CPU time
