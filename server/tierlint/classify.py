@@ -123,26 +123,26 @@ class Classifier:
 
     # -- design / implement pairs ("Use Opus for Planning Only") -------------
 
-    def subject(self, title: str, verbs: tuple[str, ...]) -> frozenset[str] | None:
-        """The words after a leading verb from `verbs`, or None when the title
-        does not start with one."""
-        head = title.lstrip(_NOT_WORD)[:12].lower()
-        if not head.startswith(verbs):
-            return None
-        words = _SUBJECT_WORD.findall(title.lower())
-        if not words or words[0] not in verbs:
-            return None
-        return frozenset(w for w in words[1:] if w not in _STOP and w not in verbs)
-
     def subjects(self, title: str) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-        """(design subject, implement subject) of a title; memoised, since
-        every row asks and backlogs repeat titles."""
+        """(design subject, implement subject) of a title: the words after a
+        leading design or implement verb, None when it starts with neither
+        or nothing follows; memoised, since every row asks and backlogs
+        repeat titles."""
         found = self._subjects.get(title)
         if found is None:
             design = implement = None
-            if self._design is not None:
-                design = self.subject(title, self._design.design_verbs) or None
-                implement = self.subject(title, self._design.implement_verbs) or None
+            rule = self._design
+            if rule is not None:
+                head = title.lstrip(_NOT_WORD)[:12].lower()
+                dv, iv = rule.design_verbs, rule.implement_verbs
+                is_design, is_implement = head.startswith(dv), head.startswith(iv)
+                if is_design or is_implement:
+                    words = _SUBJECT_WORD.findall(title.lower())
+                    first = words[0] if words else None
+                    if is_design and first in dv:
+                        design = frozenset(w for w in words[1:] if w not in _STOP and w not in dv) or None
+                    if is_implement and first in iv:
+                        implement = frozenset(w for w in words[1:] if w not in _STOP and w not in iv) or None
             found = (design, implement)
             if len(self._subjects) < 200_000:
                 self._subjects[title] = found
