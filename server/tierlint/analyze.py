@@ -299,7 +299,8 @@ class Analyzer:
             return None
         lines = {info.table.first_line for info in infos}
         summaries = tuple(x for x in section.summaries if x.table_line in lines)
-        return tuple(self._sprint_checks(self._sprint(h, True, infos), summaries))
+        # kept with the section's result: the sprint memo would only hold it twice
+        return tuple(self._check_sprint(self._sprint(h, True, infos), summaries))
 
     def _read_cells(
         self, owner: str, status: str | None, model: str | None
@@ -571,13 +572,16 @@ class Analyzer:
         found = self._sprint_memo.get(key)
         if found is not None and all(a is b for a, b in zip(found[0], sprint.tables)):
             return found[1]
-        heading = sprint.heading if sprint.is_sprint or sprint.heading else None
-        ctx = SprintContext(self.rules, sprint, summaries, heading)
-        out = [d for check in checks.SPRINT for d in check.check(ctx)]
+        out = self._check_sprint(sprint, summaries)
         if len(self._sprint_memo) >= 4 * self._cache_size:
             self._sprint_memo.clear()
         self._sprint_memo[key] = (sprint.tables, out)
         return out
+
+    def _check_sprint(self, sprint: Sprint, summaries: tuple[SummaryLine, ...]) -> list[Diagnostic]:
+        heading = sprint.heading if sprint.is_sprint or sprint.heading else None
+        ctx = SprintContext(self.rules, sprint, summaries, heading)
+        return [d for check in checks.SPRINT for d in check.check(ctx)]
 
     def _sprints(self, headings: list[Heading], infos: list[TableInfo]) -> list[Sprint]:
         owners: dict[int, list[TableInfo]] = {}

@@ -221,10 +221,11 @@ class Classifier:
         role = self.role(owner) if owner else None
         # Only these decide: the base rule, the role (its default when no rule
         # matched, its trigger), and which overrides and vetoes matched.
+        triggered = role is not None and id(role.pattern) in hits
         key = (
             id(found.rule) if found is not None else None,
-            role.id if role is not None and (found is None or id(role.pattern) in hits) else None,
-            role is not None and id(role.pattern) in hits,
+            role.id if role is not None and (found is None or triggered) else None,
+            triggered,
             implements_design,
             self._override_keys.intersection(hits),
         )

@@ -63,10 +63,9 @@ class Packer:
                 t = info.table
                 rows = (t.header, t.delimiter, *t.rows)
                 first = t.header.line
-                if all(r.line == first + n for n, r in enumerate(rows)):
-                    position = None  # a ticket's row, by place: its line tells
-                else:
-                    position = {id(r): n for n, r in enumerate(rows)}
+                consecutive = all(r.line == first + n for n, r in enumerate(rows))
+                # a ticket's row, by place: on consecutive lines its line tells
+                position = None if consecutive else {id(r): n for n, r in enumerate(rows)}
                 ticks = []
                 for k in info.tickets:
                     rec = k.recommendation
@@ -81,7 +80,7 @@ class Packer:
                 c, d = info.columns, info.distribution
                 tables.append(
                     (
-                        _rows(rows, lines),
+                        _rows(rows, lines, consecutive),
                         _heading(t.heading) if t.heading is not None else None,
                         (c.id, c.title, c.status, c.owner, c.model, c.cost),
                         ticks,
@@ -179,14 +178,13 @@ class _LineRow(Row):
         return self._row().has_trailing_pipe
 
 
-def _rows(rows: tuple[Row, ...], lines: list[str]) -> tuple[int, int] | list[tuple[Any, ...]]:
+def _rows(
+    rows: tuple[Row, ...], lines: list[str], consecutive: bool
+) -> tuple[int, int] | list[tuple[Any, ...]]:
     """A table's rows, header and delimiter first: as (first line, count)
     when they are consecutive lines, unchanged; else one by one."""
-    first = rows[0].line
-    if all(r.line == first + n and r.text is lines[r.line] for n, r in enumerate(rows)) or all(
-        r.line == first + n and r.text == lines[r.line] for n, r in enumerate(rows)
-    ):
-        return (first, len(rows))
+    if consecutive and all(r.text == lines[r.line] for r in rows):
+        return (rows[0].line, len(rows))
     return [_row(r, lines) for r in rows]
 
 
