@@ -7,13 +7,14 @@ so an edit re-analyses only the section it touches. The CLI and the language
 server both call `Analyzer.analyze`, so they can never disagree.
 """
 
+from __future__ import annotations
+
 import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Any, NamedTuple
 
 from . import checks
 from .cells import ModelReader, ModelValue, StatusReader, clean, find_columns, strip_comments
@@ -38,8 +39,13 @@ from .model import (
 from .pack import Packer, Part, Unpacker
 from .parallel import MIN_CHARS, Channel, Claims, Helper
 from .parse import Directive, parse_block
+from .records import NamedTuple
 from .rules import RuleSet
 from .sections import Layout, is_code_line, scan
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _SUMMARY = re.compile(r"^\W*distribution\W*:", re.IGNORECASE)
 _COUNT = re.compile(r"\s*\((\d+)\s+(?:tickets?|tasks?|items?|stories|issues)\)", re.IGNORECASE)

@@ -19,11 +19,15 @@ import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from . import __version__
 
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
 # The modules that define what a cached rule set is made of.
 _MODULES = ("cache.py", "pickling.py", "programs.py", "rules.py", "templates.py")
 

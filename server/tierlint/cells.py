@@ -1,9 +1,11 @@
 """Reading what a cell says: column names, model names, statuses, placeholders."""
 
+from __future__ import annotations
+
 import re
-from typing import NamedTuple
 
 from .model import Columns, Table
+from .records import NamedTuple
 from .rules import RuleSet, normalize_model_name
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

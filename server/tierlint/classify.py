@@ -16,11 +16,13 @@ precedence; docs/precedence.md describes the same order for users:
    security/payment (always opus, last, so it always wins).
 """
 
+from __future__ import annotations
+
 import re
-from typing import NamedTuple
 
 from .cells import clean
 from .model import Modifier, Recommendation
+from .records import NamedTuple
 from .rules import Override, Role, RuleSet, TicketRule
 from .templates import Compounds, TemplateIndex, match_text, title_words, vocabulary
 

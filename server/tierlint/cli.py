@@ -12,7 +12,7 @@ import fnmatch
 import functools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -59,12 +59,19 @@ def _terminal_width() -> int:
     return columns or 80
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with `command`, only that subcommand's parser (each
+    costs about a millisecond to build, and a run uses one)."""
     p = _Parser(prog="tierlint", description="Keep the Model column of markdown sprint backlogs honest.")
     p.add_argument("--version", action="version", version=f"tierlint {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (help_text, add_arguments) in _SUBCOMMANDS.items():
+        if command is None or name == command:
+            add_arguments(sub.add_parser(name, help=help_text))
+    return p
 
-    c = sub.add_parser("check", help="lint backlogs (files, folders, or - for stdin)")
+
+def _check_arguments(c: argparse.ArgumentParser) -> None:
     c.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     c.add_argument("--fix", action="store_true", help="apply fixes in place")
     c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
@@ -83,29 +90,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="name (and config location) for text read from stdin",
     )
 
-    r = sub.add_parser("report", help="per-sprint tier distribution and cost")
+
+def _report_arguments(r: argparse.ArgumentParser) -> None:
     r.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     r.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     r.add_argument("--config", metavar="FILE")
     r.add_argument("--stdin-filename", metavar="NAME")
 
-    e = sub.add_parser("explain", help="recommend a tier for a ticket text and say why")
+
+def _explain_arguments(e: argparse.ArgumentParser) -> None:
     e.add_argument("ticket", metavar="TICKET_TEXT")
     e.add_argument("--owner", default="", metavar="ROLE")
     e.add_argument("--config", metavar="FILE")
     e.add_argument("--format", choices=("text", "json"), default="text")
 
-    ru = sub.add_parser("rules", help="list every rule code")
+
+def _rules_arguments(ru: argparse.ArgumentParser) -> None:
     ru.add_argument("--format", choices=("text", "json"), default="text")
 
-    s = sub.add_parser("serve", help="run the language server (stdio by default)")
+
+def _serve_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
     s.add_argument(
         "--stdio",
         action="store_true",
         help="use stdin/stdout (the default; accepted for clients that pass it)",
     )
-    return p
+
+
+_SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "check": ("lint backlogs (files, folders, or - for stdin)", _check_arguments),
+    "report": ("per-sprint tier distribution and cost", _report_arguments),
+    "explain": ("recommend a tier for a ticket text and say why", _explain_arguments),
+    "rules": ("list every rule code", _rules_arguments),
+    "serve": ("run the language server (stdio by default)", _serve_arguments),
+}
 
 
 def _codes(value: str | None, flag: str) -> tuple[str, ...] | None:
@@ -436,8 +455,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     out: list[str] = []
     err: list[str] = []
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        args_list = list(sys.argv[1:] if argv is None else argv)
+        # the command comes first (`tierlint check …`); anything else gets every subcommand
+        first = args_list[0] if args_list else None
+        parser = build_parser(first if first in _SUBCOMMANDS else None)
+        args = parser.parse_args(args_list)
         if args.command is None:
             parser.print_help()
             return EXIT_ERROR

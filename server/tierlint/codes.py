@@ -3,9 +3,10 @@
 Each code has a page in docs/rules/<CODE>.md; editors link to it.
 """
 
-from typing import NamedTuple
+from __future__ import annotations
 
 from .model import Severity
+from .records import NamedTuple
 
 DOCS_URL = "https://github.com/tierlint/tierlint/blob/main/docs/rules/{code}.md"
 

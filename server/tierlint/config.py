@@ -5,16 +5,18 @@ Every key is checked: an unknown key or a bad value is an error naming the file,
 the line and the key, never silently ignored.
 """
 
+from __future__ import annotations
+
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
 
 from .analyze import Settings
 from .cache import cached
 from .codes import CODES, is_selector
+from .records import NamedTuple
 from .rules import (
     RuleError,
     RuleSet,
@@ -25,6 +27,10 @@ from .rules import (
     toml,
     validate_document,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_NAMES = ("tierlint.toml", ".tierlint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "information", "info", "hint", "off")

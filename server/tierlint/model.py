@@ -15,7 +15,8 @@ compiles a string annotation into a ForwardRef, per field, at import.
 """
 
 from enum import IntEnum
-from typing import NamedTuple
+
+from .records import NamedTuple
 
 
 class Severity(IntEnum):

@@ -5,14 +5,16 @@ columns are exclusive. A fix made of several edits is given as one edit that
 spans them all (its text reproduces the untouched bytes in between).
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from . import __version__
 from .codes import CODES
 from .fixes import apply_edits
 from .lines import split_lines
 from .model import Analysis, Diagnostic, Fix, Severity, Sprint, Ticket
+from .records import NamedTuple
 from .sources import Source
 
 _SARIF_LEVEL = {

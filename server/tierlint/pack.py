@@ -11,8 +11,6 @@ holds the lines, and splits a row again only if something asks for its cells.
 
 from __future__ import annotations
 
-from typing import Any
-
 from .model import (
     SEVERITIES,
     Columns,
@@ -31,11 +29,15 @@ from .model import (
 )
 from .parse import cells_of, split_row
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 # headings, directives, summary lines, table infos, diagnostics, own sprint's diagnostics
 Part = tuple[
     tuple[Heading, ...],
-    tuple[Any, ...],
-    list[Any],
+    tuple[object, ...],
+    list[object],
     tuple[TableInfo, ...],
     tuple[Diagnostic, ...],
     tuple[Diagnostic, ...] | None,

@@ -26,7 +26,10 @@ import select
 import struct
 import sys
 from collections.abc import Callable
-from typing import Any, ClassVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 # A file smaller than this is not worth a fork (about 2,000 tickets); each
 # further helper wants half as much again.

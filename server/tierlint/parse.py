@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from .model import Cell, Heading, Row, Span, Table
+from .records import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, overload
+
     import mistune
     from mistune.block_parser import BlockParser
     from mistune.core import BlockState
@@ -79,10 +82,12 @@ def split_row(text: str, line: int) -> Row:
     return Row(line, text, values, leading, trailing, None, cells_of)
 
 
-@overload
-def cells_of(text: str, line: int) -> tuple[Cell, ...]: ...
-@overload
-def cells_of(text: str, line: int, index: int) -> Cell: ...
+if TYPE_CHECKING:
+
+    @overload
+    def cells_of(text: str, line: int) -> tuple[Cell, ...]: ...
+    @overload
+    def cells_of(text: str, line: int, index: int) -> Cell: ...
 
 
 def cells_of(text: str, line: int, index: int | None = None) -> tuple[Cell, ...] | Cell:

@@ -9,8 +9,13 @@ back the very pattern `re.compile` would is never kept, so any doubt only
 costs the ordinary compile.
 """
 
+from __future__ import annotations
+
 import re
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 Program = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
 

@@ -4,15 +4,21 @@ Everything the classifier and checks know about tiers, model names, column
 names, ticket patterns, roles, overrides and sprint targets comes from here.
 """
 
+from __future__ import annotations
+
 import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType, ModuleType
-from typing import Any, NamedTuple
 
 from .programs import Program, compiled, program_of
+from .records import NamedTuple
 from .templates import Matcher, TemplateError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def toml() -> ModuleType:
@@ -55,7 +61,7 @@ class Platform(NamedTuple):
     id: str
     title: str
     write: Mapping[str, str]
-    names: "tuple[tuple[NamePattern, str, str], ...]"
+    names: tuple[tuple[NamePattern, str, str], ...]
 
 
 class TicketRule(NamedTuple):

@@ -8,10 +8,13 @@ The same scan tells which lines are inside such blocks, so that a
 `Distribution:` line in an example is never taken for a sprint's summary.
 """
 
+from __future__ import annotations
+
 import itertools
 import re
 from bisect import bisect_right
-from typing import NamedTuple
+
+from .records import NamedTuple
 
 # An optional container prefix (quote markers, a list marker) then a fence.
 _FENCE = re.compile(

@@ -5,11 +5,14 @@ are kept as they are. Writes go to a temporary file in the same folder that is
 then renamed over the original, so a file is either fully written or untouched.
 """
 
+from __future__ import annotations
+
 import contextlib
 import os
 import stat
 from pathlib import Path
-from typing import NamedTuple
+
+from .records import NamedTuple
 
 BOM = "\ufeff"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")

@@ -1,9 +1,11 @@
 """Sprint and file statistics ("Track Per Sprint", "Optimization Indicators")."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from .model import Distribution, Sprint, Ticket
+from .records import NamedTuple
 from .rules import TIERS, RuleSet
 
 

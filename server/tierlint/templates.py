@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
 
 from .programs import Program, compiled, program_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 # A slot holds up to 60 characters, at least one of them a letter or digit: a
 # blank, an emoji or punctuation alone does not fill "[architecture]".
 GAP = r"[^\w\x1f]{0,20}\w[^\x1f]{0,59}?"
 _SEP = r"\W*"
-T = TypeVar("T")
 _BOUND = r"\b"
 
 

@@ -1,11 +1,12 @@
 """What a check sees. Row checks run per ticket row (cached per section);
 sprint and file checks run on the merged analysis (cheap aggregates)."""
 
-from typing import NamedTuple
+from __future__ import annotations
 
 from ..cells import ModelValue
 from ..fixes import TableStyle
 from ..model import Cell, Columns, Heading, Row, Sprint, Table, Ticket
+from ..records import NamedTuple
 from ..rules import RuleSet
 
 
