@@ -384,6 +384,33 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     )
 
 
+def test_help_lists_every_command_and_a_typo_names_them(tmp_path: Path) -> None:
+    r = run("--help", cwd=tmp_path)
+    assert r.returncode == 0
+    listed = [line.split()[0] for line in r.stdout.splitlines() if line.startswith("    ")]
+    assert listed == ["check", "report", "explain", "rules", "serve"]
+    r = run("chek", "backlog.md", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.splitlines()[-1] == (
+        "tierlint: error: argument COMMAND: invalid choice: 'chek' "
+        "(choose from 'check', 'report', 'explain', 'rules', 'serve')"
+    )
+    r = run("check", "--help", cwd=tmp_path)
+    assert r.returncode == 0
+    assert r.stdout.startswith("usage: tierlint check [-h] [--fix] [--diff]")
+
+
+def test_a_check_run_loads_no_typing(backlog: Path) -> None:
+    """Start-up is most of a small run: `typing` alone would add more than
+    the rest of tierlint's modules but `re` (see records.py)."""
+    code = (
+        "import sys; from tierlint.main import main; code = main(['check', '--exit-zero', sys.argv[1]]); "
+        "print(code, 'typing' in sys.modules)"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(backlog)], capture_output=True, text=True, check=True)
+    assert r.stdout.splitlines()[-1] == "0 False"
+
+
 def test_cli_does_not_import_the_language_server() -> None:
     code = "import sys, tierlint.cli; print(any(m.split('.')[0] in ('pygls', 'lsprotocol') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
