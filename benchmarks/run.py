@@ -534,6 +534,13 @@ def paired(a: list[float], b: list[float]) -> float | None:
     return med(pairs)
 
 
+def paired_spread(a: list[float], b: list[float]) -> str:
+    """The lowest and highest per-round ratio, for a target that sits close to
+    its line: how far one round can land from the median."""
+    pairs = [x / y for x, y in zip(a, b) if y > 0]
+    return f"rounds {min(pairs):.2f}-{max(pairs):.2f}x" if pairs else "no rounds"
+
+
 def evaluate(res: dict[str, Any], plan: Plan) -> list[dict[str, Any]]:
     """Targets from wall-clock ratios of contenders run in the same rounds
     (median of per-round ratios); CPU-time ratios are shown for comparison, and
@@ -547,7 +554,8 @@ def evaluate(res: dict[str, Any], plan: Plan) -> list[dict[str, Any]]:
         target(
             f"`tierlint check` on {plan.big:,} tickets <= 0.5x mistune's stock parse (processes)",
             r is not None and r <= 0.5,
-            f"{ratio_s(r)} (medians {ms(check['wall_median'])} vs {ms(mist['wall_median'])}; CPU {ratio_s(rc)})",
+            f"{ratio_s(r)} ({paired_spread(check['wall'], mist['wall'])}; medians {ms(check['wall_median'])} "
+            f"vs {ms(mist['wall_median'])}; CPU {ratio_s(rc)})",
         )
     )
     lsp = res["server"]
