@@ -9,9 +9,9 @@ as immutable as frozen dataclasses, several times cheaper to create, which
 matters at ten thousand tickets, and cheap to define. A frozen dataclass
 generates and compiles its methods when its module is imported, about a
 millisecond each; with the `dataclasses` import itself that was a third of
-the CLI's start-up. For the same reason the engine's modules that define
-records do not use `from __future__ import annotations`: typing.NamedTuple
-compiles a string annotation into a ForwardRef, per field, at import.
+the CLI's start-up. For the same reason they come from `records`, which
+builds them without `typing` (a plain `collections.namedtuple`; type
+checkers still see `typing.NamedTuple`).
 """
 
 from enum import IntEnum
