@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import attrgetter
 from types import MappingProxyType
 
-from . import checks
+from . import checks, regexes
 from .cells import ModelReader, ModelValue, StatusReader, clean, find_columns, strip_comments
 from .checks.context import FileContext, RowContext, SprintContext, SummaryLine, TableContext
 from .classify import Classifier
@@ -47,9 +47,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-_SUMMARY = re.compile(r"^\W*distribution\W*:", re.IGNORECASE)
-_COUNT = re.compile(r"\s*\((\d+)\s+(?:tickets?|tasks?|items?|stories|issues)\)", re.IGNORECASE)
-_STATUS_SUFFIX = re.compile(r"\s+[—–-]+\s+[A-Z][A-Z _-]+$")
+_SUMMARY = regexes.compile(r"^\W*distribution\W*:", re.IGNORECASE)
+_COUNT = regexes.compile(r"\s*\((\d+)\s+(?:tickets?|tasks?|items?|stories|issues)\)", re.IGNORECASE)
+_STATUS_SUFFIX = regexes.compile(r"\s+[—–-]+\s+[A-Z][A-Z _-]+$")
 
 
 class Settings(NamedTuple):

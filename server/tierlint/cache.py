@@ -70,17 +70,18 @@ def cached(
     # would cost a fifth of what the cache saves); nobody but the user writes here.
     blob = b"\0".join(data)
     path = where / f"rules-{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}{len(blob):x}.pickle"
-    found = _load(path, kind)
+    found = load(path, kind)
     if found is not None:
         return found  # type: ignore[no-any-return]
     value = build()
     if prepare is not None:
         prepare(value)
-    _store(path, value)
+    store(path, value)
     return value
 
 
-def _load(path: Path, kind: type) -> object | None:
+def load(path: Path, kind: type) -> object | None:
+    """The pickle at `path` if it is a `kind`, the user's own and whole; else None."""
     from . import pickling
 
     try:
@@ -93,7 +94,8 @@ def _load(path: Path, kind: type) -> object | None:
     return value if isinstance(value, kind) else None
 
 
-def _store(path: Path, value: object) -> None:
+def store(path: Path, value: object) -> None:
+    """Pickle `value` to `path` all at once (a rename), or not at all."""
     import tempfile
 
     from . import pickling
@@ -101,7 +103,7 @@ def _store(path: Path, value: object) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".rules-", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             pickling.dump(value, f, pickling.HIGHEST)
         os.replace(tmp, path)

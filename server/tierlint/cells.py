@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import re
 
+from . import regexes
 from .model import Columns, Table
 from .records import NamedTuple
 from .rules import RuleSet, normalize_model_name
 
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_MARKUP = re.compile(r"[*_`~]+")
-_EMOJI = re.compile(
+_HTML_COMMENT = regexes.compile(r"<!--.*?-->", re.DOTALL)
+_MARKUP = regexes.compile(r"[*_`~]+")
+_EMOJI = regexes.compile(
     "[0-9#*]\ufe0f?\u20e3|[\u2122\u2139]\ufe0f?|"
     "[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d"
     "\U0001f000-\U0001faff\ufe0f\u200d\u20e3]+"
 )
-_TEMPLATE = re.compile(r"^\{\{.*\}\}$|^<[^>]*>$|^\[[^\]]*\]$")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TEMPLATE = regexes.compile(r"^\{\{.*\}\}$|^<[^>]*>$|^\[[^\]]*\]$")
+_LINK = regexes.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def strip_comments(text: str) -> str:
     return _HTML_COMMENT.sub("", text).strip() if "<!--" in text else text
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9 .,:;/#()'+&?!@=-]*")
+_PLAIN = regexes.compile(r"[A-Za-z0-9 .,:;/#()'+&?!@=-]*")
 
 
 def clean(text: str) -> str:

@@ -18,8 +18,7 @@ precedence; docs/precedence.md describes the same order for users:
 
 from __future__ import annotations
 
-import re
-
+from . import regexes
 from .cells import clean
 from .model import Modifier, Recommendation
 from .records import NamedTuple
@@ -28,8 +27,8 @@ from .templates import Compounds, TemplateIndex, match_text, title_words, vocabu
 
 DEFAULT_TIER = "sonnet"
 ROLE_SECTION = "Ticket-to-Model Mapping › By Owner Role"
-_ROLE_CLEAN = re.compile(r"[^a-z0-9/&+ \-]+")
-_SUBJECT_WORD = re.compile(r"[a-z0-9]+")
+_ROLE_CLEAN = regexes.compile(r"[^a-z0-9/&+ \-]+")
+_SUBJECT_WORD = regexes.compile(r"[a-z0-9]+")
 _NOT_WORD = "".join(chr(c) for c in range(128) if not chr(c).isalnum())
 _STOP = frozenset(
     [

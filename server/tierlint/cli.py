@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, regexes
 from .analyze import Analyzer, Settings, fix_all
 from .codes import CODES, is_selector
 from .config import Config, ConfigError, ConfigResolver, default_config
@@ -477,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     _flush(out, sys.stdout)
     _flush(err, sys.stderr)
+    regexes.keep()  # after the output: only a first run (or a damaged store) writes
     return code
 
 

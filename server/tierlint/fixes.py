@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from . import regexes
 from .cells import ModelReader
 from .lines import line_endings, split_lines
 from .model import Cell, Edit, Span, Table
@@ -150,11 +151,11 @@ def aligned_columns(table: Table, only: tuple[int, ...] | None = None) -> frozen
     return frozenset(left)
 
 
-_COMMENT = re.compile(r"(<!--.*?-->)", re.DOTALL)
+_COMMENT = regexes.compile(r"(<!--.*?-->)", re.DOTALL)
 # A model name: words, digits, dots and dashes, spaces only between them
 # ("Claude 3 Opus", "gpt-4-turbo"); a note after it "(for now)" is not part of it.
-MODEL_CORE = re.compile(r"[^\W_](?:[\w.\-]|\s(?=[^\W_]))*")
-SYMBOL_CORE = re.compile(r"\$(?:\s*\$)*")
+MODEL_CORE = regexes.compile(r"[^\W_](?:[\w.\-]|\s(?=[^\W_]))*")
+SYMBOL_CORE = regexes.compile(r"\$(?:\s*\$)*")
 
 
 def keep_decorations(raw: str, new: str, core: re.Pattern[str] = MODEL_CORE) -> str:

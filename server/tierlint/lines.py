@@ -7,9 +7,9 @@ feeds and other characters a user may legitimately have in a cell.
 
 from __future__ import annotations
 
-import re
+from . import regexes
 
-_BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK = regexes.compile(r"\r\n|\r|\n")
 
 
 def split_lines(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from . import regexes
 from .model import Cell, Heading, Row, Span, Table
 from .records import NamedTuple
 
@@ -36,9 +37,9 @@ _TABLE_START = (
 )
 _WS = " \t"
 # Lines that start another block and so end a table even when they hold a pipe.
-_INTERRUPT = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|>)")
-_ATX_TRIM = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-DIRECTIVE = re.compile(
+_INTERRUPT = regexes.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|>)")
+_ATX_TRIM = regexes.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+DIRECTIVE = regexes.compile(
     r"<!--\s*tierlint-(disable-next-line|disable-line|disable-file|disable|enable)"
     r"((?:[\s,]+(?:TL\d{0,3}|ALL))*)\s*-->",
     re.IGNORECASE,
@@ -316,12 +317,12 @@ def _mistune_block(lines: list[str], first_line: int = 0) -> Block:
 
 
 # mistune's rules for the blocks the line scan knows (see _plain_block).
-_ATX_LINE = re.compile(r" {0,3}(?P<atx_1>#{1,6})(?!#+)(?P<atx_2>[ \t]*|[ \t]+.*?)$")
-_DELIM_LINE = re.compile(r" {0,3}(?=[^\n]*\|)\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
-_FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*(.*)")
-_THEMATIC = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})")
-_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
-_LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
+_ATX_LINE = regexes.compile(r" {0,3}(?P<atx_1>#{1,6})(?!#+)(?P<atx_2>[ \t]*|[ \t]+.*?)$")
+_DELIM_LINE = regexes.compile(r" {0,3}(?=[^\n]*\|)\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+_FENCE_OPEN = regexes.compile(r" {0,3}(`{3,}|~{3,})[ \t]*(.*)")
+_THEMATIC = regexes.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})")
+_SETEXT = regexes.compile(r" {0,3}(?:=+|-+)[ \t]*")
+_LIST_ITEM = regexes.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
 def _indented_code(line: str) -> bool:

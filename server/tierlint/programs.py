@@ -53,11 +53,11 @@ def compiled(source: str, program: Any) -> re.Pattern[str] | None:
         return None
     try:
         import _sre  # type: ignore[import-not-found]
-        import array
 
         flags, code, groups, index, names = program
+        # the code's native unsigned ints, as `program_of` wrote them (no `array` import)
         rx: re.Pattern[str] = _sre.compile(
-            source, flags, array.array("I", code).tolist(), groups, index, names
+            source, flags, memoryview(code).cast("I").tolist(), groups, index, names
         )
     except Exception:
         return None

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 
+from . import regexes
 from .programs import Program, compiled, program_of
 from .records import NamedTuple
 from .templates import Matcher, TemplateError
@@ -303,8 +304,8 @@ class NamePattern:
         self._program = program_of(self.source, 0)
 
 
-_MODEL_JUNK = re.compile(r"[*_`~]+|\([^)]*\)|\[[^\]]*\]")
-_NON_MODEL = re.compile(r"[^a-z0-9.\-/ ]+")
+_MODEL_JUNK = regexes.compile(r"[*_`~]+|\([^)]*\)|\[[^\]]*\]")
+_NON_MODEL = regexes.compile(r"[^a-z0-9.\-/ ]+")
 
 
 def normalize_model_name(text: str) -> str:

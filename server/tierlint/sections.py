@@ -14,14 +14,15 @@ import itertools
 import re
 from bisect import bisect_right
 
+from . import regexes
 from .records import NamedTuple
 
 # An optional container prefix (quote markers, a list marker) then a fence.
-_FENCE = re.compile(
+_FENCE = regexes.compile(
     r"^(?P<prefix>(?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?)(?P<marker>`{3,}|~{3,})(?P<rest>.*)$"
 )
-_ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_RAW_OPEN = re.compile(r"^ {0,3}<(pre|script|style|textarea)(?:[ \t>]|$)", re.IGNORECASE)
+_ATX = regexes.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_RAW_OPEN = regexes.compile(r"^ {0,3}<(pre|script|style|textarea)(?:[ \t>]|$)", re.IGNORECASE)
 
 
 class Layout(NamedTuple):

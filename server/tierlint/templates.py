@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
+from . import regexes
 from .programs import Program, compiled, program_of
 
 TYPE_CHECKING = False
@@ -227,8 +228,8 @@ def _check_sequence(template: str, slots: Slots, depth: int) -> bool:
     return True
 
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_FOLD = re.compile(r"[_\s\-]+")
+_CAMEL = regexes.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_FOLD = regexes.compile(r"[_\s\-]+")
 
 
 def match_text(title: str, splitter: Compounds | None = None) -> str:
@@ -310,7 +311,7 @@ def vocabulary(templates: Iterable[str]) -> set[str]:
 
 
 Anchor = tuple[frozenset[str], tuple[str, ...]]
-_ALNUM = re.compile(r"[a-z0-9]+")
+_ALNUM = regexes.compile(r"[a-z0-9]+")
 
 
 def title_words(text: str) -> frozenset[str]:

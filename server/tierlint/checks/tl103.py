@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .. import regexes
 from ..model import Diagnostic, Distribution, Edit, Fix, Span
 from .common import severity
 from .context import SprintContext, SummaryLine
 
 CODE = "TL103"
-ITEM = re.compile(r"(\d+)(\s*)(haiku|sonnet|opus)\b(?:(\s*\(\s*)(\d+(?:\.\d+)?)(\s*%\s*\)))?", re.IGNORECASE)
+ITEM = regexes.compile(
+    r"(\d+)(\s*)(haiku|sonnet|opus)\b(?:(\s*\(\s*)(\d+(?:\.\d+)?)(\s*%\s*\)))?", re.IGNORECASE
+)
 TIERS = ("haiku", "sonnet", "opus")
 
 

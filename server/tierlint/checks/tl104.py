@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .. import regexes
 from ..model import Diagnostic, Edit, Fix, Span
 from .common import severity
 from .context import SprintContext
 
 CODE = "TL104"
-COUNT = re.compile(r"\((\d+)\s+(tickets?|tasks?|items?|stories|issues)\)", re.IGNORECASE)
+COUNT = regexes.compile(r"\((\d+)\s+(tickets?|tasks?|items?|stories|issues)\)", re.IGNORECASE)
 
 
 def check(ctx: SprintContext) -> Iterator[Diagnostic]:

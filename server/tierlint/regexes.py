@@ -1,0 +1,88 @@
+"""tierlint's own regexes, compiled with their programs kept between runs.
+
+The modules compile some 35 regexes as they are imported: about 8 ms, a
+sixth of the CLI's start-up and more than the analysis of a small backlog.
+As with the rule set's regexes (`programs`, `cache`), what the compiler
+hands to the regex engine is kept in the cache directory, in a file named
+for this Python, and becomes a pattern again in microseconds. A pattern the
+store lacks, or whose program does not load, is compiled the ordinary way,
+so a missing, damaged or foreign store only costs that; the CLI writes the
+store again (`keep`) after a run that had to.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from .programs import Program, compiled, program_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# pattern and flags -> program; None for one that does not round-trip (compiled every time)
+_store: dict[tuple[str, int], Program | None] | None = None
+# what this process compiled, and how: a program, None as above, or _AFRESH
+_used: dict[tuple[str, int], object] = {}
+_AFRESH = object()
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    global _store
+    if _store is None:
+        _store = _load()
+    key = (pattern, int(flags))
+    if key in _store:
+        program = _store[key]
+        if program is None:
+            _used[key] = None
+            return re.compile(pattern, flags)
+        rx = compiled(pattern, program)
+        if rx is not None:
+            _used[key] = program
+            return rx
+    _used[key] = _AFRESH
+    return re.compile(pattern, flags)
+
+
+def afresh() -> list[str]:
+    """The patterns this process compiled because the store lacked them."""
+    return [pattern for (pattern, _), how in _used.items() if how is _AFRESH]
+
+
+def keep() -> None:
+    """Store the programs of every pattern this process compiled, when any of
+    them was compiled afresh (the first run of a version, or a damaged store)."""
+    if not any(how is _AFRESH for how in _used.values()):
+        return
+    store = {key: program_of(*key) if how is _AFRESH else how for key, how in _used.items()}
+    _used.update(store)
+    path = _path()
+    if path is not None:
+        from . import cache
+
+        cache.store(path, store)
+
+
+def _path() -> Path | None:
+    from .cache import cache_dir
+
+    where = cache_dir()
+    if where is None:
+        return None
+    import _sre  # type: ignore[import-not-found]
+    import zlib
+
+    engine = f"{sys.version} {getattr(_sre, 'MAGIC', '')} {getattr(_sre, 'CODESIZE', '')}"
+    return where / f"regexes-{zlib.crc32(engine.encode()):08x}.pickle"
+
+
+def _load() -> dict[tuple[str, int], Program | None]:
+    path = _path()
+    if path is None:
+        return {}
+    from . import cache
+
+    found = cache.load(path, dict)
+    return found if found is not None else {}  # type: ignore[return-value]

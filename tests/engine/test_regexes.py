@@ -1,0 +1,137 @@
+"""tierlint's own regexes: a run after the first compiles none of them, and a
+store that is missing, damaged or switched off only costs the ordinary compile."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tierlint import cache
+from tierlint.programs import compiled
+
+BACKLOG = """## Sprint 1: Auth
+
+| # | Ticket | Status | Owner | Model |
+|---|--------|--------|-------|-------|
+| 1.1 | Implement password reset flow | 🔲 Todo | Backend | haiku |
+| 1.2 | Fix typo in README | 🔲 Todo | Docs | opus |
+"""
+
+# how many of this process's regexes were compiled because the store lacked them
+AFRESH = "import tierlint.cli; from tierlint import regexes; print(len(regexes.afresh()))"
+
+
+def env(where: Path, **extra: str) -> dict[str, str]:
+    out = {k: v for k, v in os.environ.items() if k != "TIERLINT_NO_CACHE"}
+    out["TIERLINT_CACHE_DIR"] = str(where)
+    out.update(extra)
+    return out
+
+
+def afresh(where: Path, **extra: str) -> int:
+    r = subprocess.run(
+        [sys.executable, "-c", AFRESH], env=env(where, **extra), capture_output=True, text=True, check=True
+    )
+    return int(r.stdout)
+
+
+def check(where: Path, backlog: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tierlint", "check", str(backlog)],
+        env=env(where, **extra),
+        capture_output=True,
+        text=True,
+    )
+
+
+def stores(where: Path) -> list[Path]:
+    return sorted(where.glob("regexes-*.pickle")) if where.is_dir() else []
+
+
+@pytest.fixture
+def backlog(tmp_path: Path) -> Path:
+    path = tmp_path / "backlog.md"
+    path.write_text(BACKLOG, encoding="utf-8")
+    return path
+
+
+def test_a_run_after_the_first_compiles_none_of_them(tmp_path: Path, backlog: Path) -> None:
+    where = tmp_path / "cache"
+    assert afresh(where) > 25  # nothing kept yet: every module regex compiled
+    assert stores(where) == []  # importing alone writes nothing
+    first = check(where, backlog)
+    assert first.returncode == 1 and "TL003" in first.stdout
+    assert len(stores(where)) == 1
+    assert afresh(where) == 0
+    second = check(where, backlog)
+    assert (second.returncode, second.stdout, second.stderr) == (first.returncode, first.stdout, first.stderr)
+
+
+def test_kept_programs_give_back_the_very_patterns(tmp_path: Path, backlog: Path) -> None:
+    where = tmp_path / "cache"
+    check(where, backlog)
+    (path,) = stores(where)
+    store = cache.load(path, dict)
+    assert isinstance(store, dict) and len(store) > 25
+    samples = [
+        "| 1 | Add users table | Todo | Backend | opus |",
+        "## Sprint 2 (4 tickets)",
+        "  ```py",
+        "- [ ] x",
+    ]
+    for (pattern, flags), program in store.items():
+        assert program is not None, pattern
+        rx, plain = compiled(pattern, program), re.compile(pattern, flags)
+        assert rx is not None
+        assert (rx.pattern, rx.flags, rx.groups, rx.groupindex) == (
+            plain.pattern,
+            plain.flags,
+            plain.groups,
+            plain.groupindex,
+        )
+        for text in samples:
+            assert [m.span() for m in rx.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", b"\x80\x05K\x01."])
+def test_a_damaged_store_is_compiled_around_and_replaced(
+    tmp_path: Path, backlog: Path, content: bytes
+) -> None:
+    where = tmp_path / "cache"
+    expected = check(where, backlog)
+    (path,) = stores(where)
+    path.write_bytes(content)  # truncated, garbage, or a pickle of the number 1
+    assert afresh(where) > 25
+    again = check(where, backlog)
+    assert (again.returncode, again.stdout, again.stderr) == (expected.returncode, expected.stdout, "")
+    assert isinstance(cache.load(path, dict), dict)  # written again
+    assert afresh(where) == 0
+
+
+def test_one_damaged_program_is_compiled_again_alone(tmp_path: Path, backlog: Path) -> None:
+    where = tmp_path / "cache"
+    expected = check(where, backlog)
+    (path,) = stores(where)
+    store = cache.load(path, dict)
+    assert isinstance(store, dict)
+    key = next(k for k in store if k[0] == r"\r\n|\r|\n")  # how lines are split
+    flags, code, groups, index, names = store[key]
+    store[key] = (flags, code[:-1], groups, index, names)  # no whole number of instructions
+    cache.store(path, store)
+    assert afresh(where) == 1
+    again = check(where, backlog)
+    assert (again.returncode, again.stdout) == (expected.returncode, expected.stdout)
+    assert afresh(where) == 0
+
+
+def test_no_cache_keeps_nothing(tmp_path: Path, backlog: Path) -> None:
+    where = tmp_path / "cache"
+    result = check(where, backlog, TIERLINT_NO_CACHE="1")
+    assert result.returncode == 1 and "TL003" in result.stdout
+    assert stores(where) == []
+    assert afresh(where, TIERLINT_NO_CACHE="1") > 25
