@@ -12,6 +12,7 @@ store again (`keep`) after a run that had to.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -56,13 +57,22 @@ def keep() -> None:
     them was compiled afresh (the first run of a version, or a damaged store)."""
     if not any(how is _AFRESH for how in _used.values()):
         return
+    path = _path()
+    if path is None or not _writable(path.parent):
+        return  # no cache, or one this user cannot write: not worth the programs' cost
     store = {key: program_of(*key) if how is _AFRESH else how for key, how in _used.items()}
     _used.update(store)
-    path = _path()
-    if path is not None:
-        from . import cache
+    from . import cache
 
-        cache.store(path, store)
+    cache.store(path, store)
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
 
 
 def _path() -> Path | None:

@@ -135,3 +135,35 @@ def test_no_cache_keeps_nothing(tmp_path: Path, backlog: Path) -> None:
     assert result.returncode == 1 and "TL003" in result.stdout
     assert stores(where) == []
     assert afresh(where, TIERLINT_NO_CACHE="1") > 25
+
+
+def test_a_cache_that_cannot_be_written_costs_no_programs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tierlint import regexes
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("TIERLINT_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.delenv("TIERLINT_NO_CACHE", raising=False)
+    monkeypatch.setattr(regexes, "_used", {(r"[a-z]+", 0): regexes._AFRESH})
+
+    def no_program(*_args: object) -> None:
+        raise AssertionError("worked out a program that could not be kept")
+
+    monkeypatch.setattr(regexes, "program_of", no_program)
+    regexes.keep()  # neither raises nor writes
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+    assert regexes.afresh() == [r"[a-z]+"]
+
+    monkeypatch.setenv("TIERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(regexes, "program_of", lambda pattern, flags: None)
+    regexes.keep()  # a pattern whose program does not round-trip is kept as such
+    (path,) = stores(tmp_path / "cache")
+    assert cache.load(path, dict) == {(r"[a-z]+", 0): None}
+    assert regexes.afresh() == []
+
+    monkeypatch.setattr(regexes, "_store", None)  # read the store again
+    monkeypatch.setattr(regexes, "_used", {})
+    assert regexes.compile(r"[a-z]+").findall("Ab cd") == ["b", "cd"]
+    assert regexes.afresh() == []  # compiled as usual, and not written again
