@@ -167,3 +167,22 @@ def test_a_cache_that_cannot_be_written_costs_no_programs(
     monkeypatch.setattr(regexes, "_used", {})
     assert regexes.compile(r"[a-z]+").findall("Ab cd") == ["b", "cd"]
     assert regexes.afresh() == []  # compiled as usual, and not written again
+
+
+def test_another_versions_patterns_stay_kept(tmp_path: Path, backlog: Path) -> None:
+    where = tmp_path / "cache"
+    check(where, backlog)
+    (path,) = stores(where)
+    store = cache.load(path, dict)
+    assert isinstance(store, dict)
+    theirs = (r"another version's (pattern)", 0)
+    flags, code, groups, index, names = store[(r"\r\n|\r|\n", 0)]
+    store[theirs] = None
+    del store[(r"\r\n|\r|\n", 0)]  # a pattern this version has and that one had not
+    cache.store(path, store)
+    assert afresh(where) == 1
+    check(where, backlog)
+    again = cache.load(path, dict)
+    assert isinstance(again, dict)
+    assert again[theirs] is None and again[(r"\r\n|\r|\n", 0)] == (flags, code, groups, index, names)
+    assert afresh(where) == 0
