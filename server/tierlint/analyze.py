@@ -155,7 +155,7 @@ class Analyzer:
         self._titles: dict[str, str] = {}  # cell text -> cleaned (backlogs repeat titles)
         self._cache_size = cache_size
         words = "|".join(re.escape(w) for w in rules.sprint_words)
-        self._sprint_re = re.compile(
+        self._sprint_re = regexes.compile(
             rf"^\W*(?:{words})\s*[-#]?\s*(?P<id>[A-Za-z]?\d+(?:\.\d+)*[A-Za-z]?|[A-Z])(?![\w.])"
             rf"\s*(?:[:\-–—]+\s*)?(?P<rest>.*)$",
             re.IGNORECASE,

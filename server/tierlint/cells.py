@@ -24,6 +24,7 @@ def strip_comments(text: str) -> str:
     return _HTML_COMMENT.sub("", text).strip() if "<!--" in text else text
 
 
+_WORD = regexes.compile(r"[a-z0-9]+")
 _PLAIN = regexes.compile(r"[A-Za-z0-9 .,:;/#()'+&?!@=-]*")
 
 
@@ -137,11 +138,11 @@ class StatusReader:
         for status in self.rules.statuses:
             if any(e in text for e in status.emoji):
                 return status.state
-        words = " " + " ".join(re.findall(r"[a-z0-9]+", clean(text).lower())) + " "
+        words = " " + " ".join(_WORD.findall(clean(text).lower())) + " "
         norm = words.replace(" qa review ", " review ")
         for status in self.rules.statuses:
             for w in status.words:
-                key = " " + " ".join(re.findall(r"[a-z0-9]+", w)) + " "
+                key = " " + " ".join(_WORD.findall(w)) + " "
                 if key in norm:
                     return status.state
         return None

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from . import regexes
 from .analyze import Settings
 from .cache import cached
 from .codes import CODES, is_selector
@@ -113,12 +114,15 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
+_TOOL_SECTION = regexes.compile(r"^\s*\[\s*tool\s*\.\s*tierlint\b", re.MULTILINE)
+
+
 def _has_tool_section(path: Path) -> bool:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    return re.search(r"^\s*\[\s*tool\s*\.\s*tierlint\b", text, re.MULTILINE) is not None
+    return _TOOL_SECTION.search(text) is not None
 
 
 def _locate(text: str, key: str) -> int | None:

@@ -365,7 +365,7 @@ def _plain_block(lines: list[str], first_line: int) -> Block | None:
                 para = True  # not a fence: a paragraph line
                 n += 1
                 continue
-            close = re.compile(" {0,3}" + c + "{" + str(len(marker)) + r",}[ \t]*")
+            close = regexes.compile(" {0,3}" + c + "{" + str(len(marker)) + r",}[ \t]*")
             end = next((k for k in range(n + 1, total) if close.fullmatch(lines[k])), total - 1)
             fences.append((n + first_line, end + first_line))
             para = False

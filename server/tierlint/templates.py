@@ -301,11 +301,14 @@ class Compounds:
         return text
 
 
+_LETTERS = regexes.compile(r"[A-Za-z]+")
+
+
 def vocabulary(templates: Iterable[str]) -> set[str]:
     """The literal words of templates ("migration*" gives "migration")."""
     words: set[str] = set()
     for t in templates:
-        for w in re.findall(r"[A-Za-z]+", t.replace("*", " ")):
+        for w in _LETTERS.findall(t.replace("*", " ")):
             words.add(w.lower())
     return words
 
