@@ -454,6 +454,7 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     out: list[str] = []
     err: list[str] = []
+    finished = False
     try:
         args_list = list(sys.argv[1:] if argv is None else argv)
         # the command comes first (`tierlint check …`); anything else gets every subcommand
@@ -464,6 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_ERROR
         code = COMMANDS[args.command](args, out, err)
+        finished = True
     except UsageError as exc:
         err.append(str(exc))
         code = EXIT_ERROR
@@ -477,7 +479,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     _flush(out, sys.stdout)
     _flush(err, sys.stderr)
-    regexes.keep()  # after the output: only a first run (or a damaged store) writes
+    if finished:  # after the output, and never once the user has interrupted
+        try:
+            regexes.keep()  # only a first run (or a damaged store) writes
+        except KeyboardInterrupt:
+            return 130
     return code
 
 

@@ -61,11 +61,11 @@ def keep() -> None:
     if path is None or not _writable(path.parent):
         return  # no cache, or one this user cannot write: not worth the programs' cost
     mine = {key: program_of(*key) if how is _AFRESH else how for key, how in _used.items()}
-    _used.update(mine)
+    _used.update(mine)  # tried once a process, whatever happens next
     from . import cache
 
     # another version's patterns stay: two versions in turn would otherwise rewrite it every run
-    cache.store(path, {**(_store or {}), **mine})
+    cache.store(path, {**(_store or {}), **mine})  # never raises an Exception
 
 
 def _writable(folder: Path) -> bool:

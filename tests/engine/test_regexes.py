@@ -199,3 +199,27 @@ def test_the_language_server_starts_without_the_store_or_the_engine(tmp_path: Pa
         [sys.executable, "-c", code], env=env(tmp_path / "cache"), capture_output=True, text=True, check=True
     )
     assert r.stdout.strip() == "[]"  # both load with the first document, after `initialize`
+
+
+def test_an_interrupted_run_writes_no_store(
+    tmp_path: Path, backlog: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tierlint import cli, regexes
+
+    where = tmp_path / "cache"
+    monkeypatch.setenv("TIERLINT_CACHE_DIR", str(where))
+    monkeypatch.setattr(regexes, "_used", {(r"[a-z]+", 0): regexes._AFRESH})  # a store to write
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)  # Ctrl-C as the fixes are written
+    try:
+        code = cli.main(["check", "--fix", str(backlog)])
+    except KeyboardInterrupt:  # as a failure, not as the end of the test session
+        pytest.fail("the interrupt escaped: the store was written after it")
+    assert code == 130
+    assert "tierlint: interrupted" in capsys.readouterr().err
+    assert backlog.read_text(encoding="utf-8") == BACKLOG
+    assert regexes.afresh() == [r"[a-z]+"]  # left for a run that ends as it should
+    assert stores(where) == []
