@@ -221,5 +221,5 @@ def test_an_interrupted_run_writes_no_store(
     assert code == 130
     assert "tierlint: interrupted" in capsys.readouterr().err
     assert backlog.read_text(encoding="utf-8") == BACKLOG
-    assert regexes.afresh() == [r"[a-z]+"]  # left for a run that ends as it should
+    assert r"[a-z]+" in regexes.afresh()  # left for a run that ends as it should
     assert stores(where) == []
