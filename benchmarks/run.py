@@ -742,13 +742,15 @@ moment the response is read; the client declares pull diagnostics and UTF-16.
 "Cold" in-process analysis is a fresh `Analyzer` in a warmed-up process (rules
 built, module-level memos filled), in one process, with the cyclic garbage
 collector held off during the analysis as the language server holds it off;
-so the process figures are the ones to compare with other tools. `tierlint check` runs as users run it: on a
-machine with two or more cores it forks helpers for a file this big (one per
-further core, up to three; on two cores one; the processes share out the
-sections as they go; `TIERLINT_JOBS=1` turns that off), and its CPU time
-includes the helpers'. Its rule cache (the built default rule set, see docs/cli.md) is
-filled by an untimed first run, as a user's first run fills it. A child's peak RSS is only known when it exceeds the
-runner's own (the child starts as a copy of it); "< N MB" is that bound. The
+so the process figures are the ones to compare with other tools. `tierlint
+check` runs as users run it: on a machine with two or more cores it forks
+helpers for a file this big (one per further core, up to three; on two cores
+one; the processes share out the sections as they go; `TIERLINT_JOBS=1` turns
+that off), and its CPU time includes the helpers'. Its cache (the built
+default rule set and the compiled regexes, see docs/cli.md) is filled by an
+untimed first run, as a user's first run fills it. A child's peak RSS is only
+known when it exceeds the runner's own (the child starts as a copy of it);
+"< N MB" is that bound. The
 server's peak RSS is its VmHWM just before shutdown.
 Inputs come from `benchmarks/generate.py` (seed {SEED}):
 

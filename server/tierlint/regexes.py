@@ -1,12 +1,14 @@
 """tierlint's own regexes, compiled with their programs kept between runs.
 
 The modules compile some 35 regexes as they are imported: about 8 ms of
-the CLI's 50 or so before it reads a file, on every run. As with the rule set's regexes (`programs`, `cache`), what the compiler
-hands to the regex engine is kept in the cache directory, in a file named
-for this Python, and becomes a pattern again in microseconds. A pattern the
-store lacks, or whose program does not load, is compiled the ordinary way,
-so a missing, damaged or foreign store only costs that; the CLI writes the
-store again (`keep`) after a run that had to.
+the CLI's 50 or so before it reads a file, on every run. As with the rule
+set's regexes (`programs`, `cache`), what the compiler hands to the regex
+engine is kept in the cache directory, in a file named for this Python, and
+becomes a pattern again in microseconds. A pattern the store lacks, or whose
+program does not load, is compiled the ordinary way, so a missing, damaged
+or foreign store only costs that; the CLI writes the store again (`keep`)
+after a run that had to. Like `re`, this keeps what it compiled for the
+next call with the same pattern (a fence's closing line, say).
 """
 
 from __future__ import annotations
@@ -26,23 +28,34 @@ _store: dict[tuple[str, int], Program | None] | None = None
 # what this process compiled, and how: a program, None as above, or _AFRESH
 _used: dict[tuple[str, int], object] = {}
 _AFRESH = object()
+# the patterns themselves, for the next call (as many as `re` keeps)
+_patterns: dict[tuple[str, int], re.Pattern[str]] = {}
+_MAX_PATTERNS = 512
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    key = (pattern, int(flags))
+    rx = _patterns.get(key)
+    if rx is None:
+        if len(_patterns) >= _MAX_PATTERNS:
+            _patterns.clear()  # a document with ever new fence lengths, say
+        rx = _patterns[key] = _compile(key, pattern, flags)
+    return rx
+
+
+def _compile(key: tuple[str, int], pattern: str, flags: int) -> re.Pattern[str]:
     global _store
     if _store is None:
         _store = _load()
-    key = (pattern, int(flags))
     if key in _store:
         program = _store[key]
-        if program is None:
-            _used[key] = None
-            return re.compile(pattern, flags)
-        rx = compiled(pattern, program)
-        if rx is not None:
-            _used[key] = program
-            return rx
-    _used[key] = _AFRESH
+        rx = compiled(pattern, program) if program is not None else None
+        if rx is not None or program is None:
+            if len(_used) < _MAX_PATTERNS:
+                _used[key] = program
+            return rx if rx is not None else re.compile(pattern, flags)
+    if len(_used) < _MAX_PATTERNS:
+        _used[key] = _AFRESH
     return re.compile(pattern, flags)
 
 

@@ -167,6 +167,7 @@ def test_a_cache_that_cannot_be_written_costs_no_programs(
 
     monkeypatch.setattr(regexes, "_store", None)  # read the store again
     monkeypatch.setattr(regexes, "_used", {})
+    monkeypatch.setattr(regexes, "_patterns", {})
     assert regexes.compile(r"[a-z]+").findall("Ab cd") == ["b", "cd"]
     assert regexes.afresh() == []  # compiled as usual, and not written again
 
@@ -223,3 +224,15 @@ def test_an_interrupted_run_writes_no_store(
     assert backlog.read_text(encoding="utf-8") == BACKLOG
     assert r"[a-z]+" in regexes.afresh()  # left for a run that ends as it should
     assert stores(where) == []
+
+
+def test_a_pattern_asked_for_again_is_the_same_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tierlint import regexes
+    from tierlint.programs import program_of
+
+    fence = " {0,3}`{7,}[ \t]*"  # how a seven-backtick fence closes
+    monkeypatch.setattr(regexes, "_store", {(fence, 0): program_of(fence, 0)})  # kept from a run before
+    monkeypatch.setattr(regexes, "_patterns", {})
+    first = regexes.compile(fence)
+    assert regexes.compile(fence) is first  # not built again from its program
+    assert first.fullmatch("  ````````") and not first.fullmatch("``````")
