@@ -100,12 +100,22 @@ def _word(word: str) -> str:
     return left + body + right
 
 
-def _alternatives(inner: str, slots: Mapping[str, str | list[str]], depth: int) -> str:
-    return "(?:" + "|".join(_sequence(p, slots, depth + 1) for p in _split_top(inner)) + ")"
+def _alternatives(inner: str, slots: Mapping[str, str | list[str]], depth: int, fold: bool) -> str:
+    return _either([_sequence(p, slots, depth + 1, fold) for p in _split_top(inner)])
+
+
+def _either(options: list[str]) -> str:
+    """One group of alternatives. A word boundary that every alternative
+    starts with is tested once, in front: the alternatives then start with
+    a letter, which the regex engine compares before it enters one."""
+    if all(o.startswith(_BOUND) for o in options):
+        return _BOUND + "(?:" + "|".join(o[len(_BOUND) :] for o in options) + ")"
+    return "(?:" + "|".join(options) + ")"
 
 
 Slots = Mapping[str, str | list[str]]
 _SEQUENCES: dict[tuple[int, str, int], tuple[Slots, str]] = {}
+_FOLDED: dict[tuple[int, str, int], tuple[Slots, str]] = {}
 
 
 def _per_slots(
@@ -129,12 +139,21 @@ def _per_slots(
     return out
 
 
-def _sequence(template: str, slots: Slots, depth: int = 0) -> str:
-    """The regex source of a template or slot value."""
+def _sequence(template: str, slots: Slots, depth: int = 0, fold: bool = False) -> str:
+    """The regex source of a template or slot value; with `fold`, its words
+    in lower case, to match a lower-cased text without IGNORECASE."""
+    if fold:
+        return _per_slots(_FOLDED, _build_folded, template, slots, depth)
     return _per_slots(_SEQUENCES, _build_sequence, template, slots, depth)
 
 
-def _build_sequence(template: str, slots: Mapping[str, str | list[str]], depth: int) -> str:
+def _build_folded(template: str, slots: Slots, depth: int) -> str:
+    return _build_sequence(template, slots, depth, fold=True)
+
+
+def _build_sequence(
+    template: str, slots: Mapping[str, str | list[str]], depth: int, fold: bool = False
+) -> str:
     if depth > 4:
         raise TemplateError(f"template nests too deeply: {template!r}")
     pieces: list[tuple[str, bool]] = []
@@ -142,7 +161,7 @@ def _build_sequence(template: str, slots: Mapping[str, str | list[str]], depth: 
         optional = tok.endswith("?") and tok[0] in "(["
         core = tok[:-1] if optional else tok
         if core.startswith("("):
-            rx = _alternatives(core[1:-1], slots, depth)
+            rx = _alternatives(core[1:-1], slots, depth, fold)
         elif core.startswith("["):
             name = core[1:-1]
             if name not in slots:
@@ -152,9 +171,9 @@ def _build_sequence(template: str, slots: Mapping[str, str | list[str]], depth: 
                 rx = GAP
             else:
                 items = [value] if isinstance(value, str) else list(value)
-                rx = "(?:" + "|".join(_sequence(v, slots, depth + 1) for v in items) + ")"
+                rx = _either([_sequence(v, slots, depth + 1, fold) for v in items])
         else:
-            rx = _word(core)
+            rx = _word(core.lower() if fold else core)
         pieces.append((rx, optional))
     if not pieces:
         raise TemplateError("empty template")
@@ -179,15 +198,25 @@ def _anchoring(template: str) -> tuple[str, bool, bool]:
     return text, anchored, ends
 
 
-def compile_template(template: str, slots: Mapping[str, str | list[str]]) -> str:
-    """Return the regex source for one template."""
+def compile_template(template: str, slots: Mapping[str, str | list[str]], fold: bool = False) -> str:
+    """Return the regex source for one template (to be compiled with
+    IGNORECASE; with `fold`, without it, for a lower-cased text)."""
+    return _compile(template, slots, fold)[0]
+
+
+def _compile(template: str, slots: Slots, fold: bool) -> tuple[str, str | None]:
+    """The template's regex source, and for one that starts with a free
+    slot ("[table] table migration"), the source of the rest: the whole can
+    only match where the rest does, and finding that out first spares a
+    title that lacks it a search that tries every length of the slot at
+    every position."""
     text, anchored, ends = _anchoring(template)
-    body = _sequence(text, slots)
+    body = _sequence(text, slots, 0, fold)
+    end = r"\W*(?:$|\x1f)" if ends else ""
+    rest = body[len(GAP) :] + end if body.startswith(GAP + _SEP) else None
     if anchored:
         body = r"(?:^|\x1f)\W*" + body
-    if ends:
-        body += r"\W*(?:$|\x1f)"
-    return body
+    return body + end, rest
 
 
 _CHECKED: dict[tuple[int, str, int], tuple[Slots, bool]] = {}
@@ -433,12 +462,54 @@ def requirements(template: str, slots: Mapping[str, str | list[str]]) -> tuple[A
     return tuple(out)
 
 
+# What a character other than a letter or digit outside ASCII reads as in a
+# folded text: a control character that no rule word contains (a pattern
+# that does contain it never takes the folded way).
+_MARK = "\x1e"
+
+
+class _Marks(dict[int, str]):
+    """`str.translate` table: a character outside ASCII that is no letter,
+    digit or underscore (a dash, an arrow, an emoji) becomes `_MARK`, which
+    every pattern treats alike (not a word character, not the \\x1f joint);
+    any other character stays itself."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = ch if code < 128 or ch.isalnum() or ch == "_" else _MARK
+        if len(self) < 4096:
+            self[code] = value
+        return value
+
+
+_MARKS = _Marks()
+
+
+def fold_text(text: str) -> str | None:
+    """`text` as the folded patterns read it: in lower case, with `_MARK`
+    for each dash or symbol outside ASCII; None when a letter or digit
+    outside ASCII (where IGNORECASE knows more than `lower()`) leaves it to
+    the IGNORECASE patterns. Every character keeps its place."""
+    if text.isascii():
+        return text.lower()
+    marked = text.translate(_MARKS)
+    return marked.lower() if marked.isascii() else None
+
+
 class Template:
     """One checked template: a cheap word pre-filter, and a regex built and
     compiled the first time a title passes the filter (most templates never
-    need one)."""
+    need one).
 
-    __slots__ = ("_program", "_rx", "_slots", "_source", "anchor", "needs", "text")
+    A title whose letters and digits are ASCII (nearly every one; dashes,
+    arrows and emoji may be anything) is matched as `fold_text` gives it,
+    against a pattern whose words are in lower case, without IGNORECASE:
+    the regex engine then compares an alternative's first letter before it
+    enters it, which makes a slot of fifty phrases about four times cheaper.
+    The two ways find the very same spans; a title with other letters, or a
+    rule word that is not ASCII, takes the IGNORECASE pattern."""
+
+    __slots__ = ("_folded", "_kept", "_rx", "_slots", "_source", "anchor", "needs", "text")
 
     def __init__(self, text: str, slots: Mapping[str, str | list[str]]) -> None:
         check_template(text, slots)
@@ -448,11 +519,15 @@ class Template:
         self._slots = slots
         self._source: str | None = None
         self._rx: re.Pattern[str] | None = None
-        self._program: Program | None = None
+        # (pattern, pattern of the rest or None) once built; () when the
+        # template cannot be folded
+        self._folded: _Finder | tuple[()] | None = None
+        # the folded way's sources and programs, when a cached rule set brings them
+        self._kept: _Kept | None = None
 
     @property
     def source(self) -> str:
-        """The regex source (built on first use)."""
+        """The regex source, for IGNORECASE (built on first use)."""
         if self._source is None:
             self._source = compile_template(self.text, self._slots)
         return self._source
@@ -461,12 +536,53 @@ class Template:
     def regex(self) -> re.Pattern[str]:
         rx = self._rx
         if rx is None:
-            rx = self._rx = compiled(self.source, self._program) or re.compile(self.source, re.IGNORECASE)
+            kept = self._kept
+            program = kept[4] if kept is not None else None
+            rx = self._rx = compiled(self.source, program) or re.compile(self.source, re.IGNORECASE)
         return rx
 
+    def search(self, text: str, low: str | None) -> tuple[int, int] | None:
+        """The span of the template's earliest match in `text`; `low` is
+        `fold_text(text)`."""
+        if low is not None:
+            found = self._folded
+            if found is None:
+                found = self._fold()
+            if found:
+                rx, rest = found
+                if rest is not None and rest.search(low) is None:
+                    return None
+                hit = rx.search(low)
+                return None if hit is None else hit.span()
+        hit = self.regex.search(text)
+        return None if hit is None else hit.span()
+
+    def _fold(self) -> _Finder | tuple[()]:
+        source, rest, program, rest_program, _ = self._kept or self._folding()
+        if not source.isascii() or _MARK in source:
+            self._folded = ()
+            return ()
+        self._folded = (
+            compiled(source, program) or re.compile(source),
+            None if rest is None else compiled(rest, rest_program) or re.compile(rest),
+        )
+        return self._folded
+
+    def _folding(self) -> _Kept:
+        source, rest = _compile(self.text, self._slots, fold=True)
+        return source, rest, None, None, None
+
     def keep_program(self) -> None:
-        """Work out the compiled regex, to be stored with a cached rule set."""
-        self._program = program_of(self.source, re.IGNORECASE)
+        """Work out the folded regexes' sources and compiled programs, to be
+        stored with a cached rule set."""
+        source, rest, _, _, _ = self._folding()
+        programs = (program_of(source, 0), None if rest is None else program_of(rest, 0))
+        self._kept = (source, rest, *programs, program_of(self.source, re.IGNORECASE))
+
+
+_Finder = tuple[re.Pattern[str], re.Pattern[str] | None]
+# (folded source, its rest's source, their programs, the IGNORECASE program)
+_Kept = tuple[str, str | None, Program | None, Program | None, Program | None]
 
 
 class Matcher:
@@ -585,15 +701,13 @@ class TemplateIndex:
     def hits(self, text: str, words: frozenset[str]) -> dict[int, tuple[int, str]]:
         """id(matcher) -> (start, text) of its earliest, then longest, match."""
         out: dict[int, tuple[int, str]] = {}
+        low = fold_text(text)
         for t, m in self.candidates(words):
-            rx = t._rx
-            if rx is None:
-                rx = t.regex
-            hit = rx.search(text)
-            if hit is not None:
+            span = t.search(text, low)
+            if span is not None:
+                start, end = span
                 key = id(m)
-                match = (hit.start(), hit.group(0))
                 old = out.get(key)
-                if old is None or (match[0], -len(match[1])) < (old[0], -len(old[1])):
-                    out[key] = match
+                if old is None or start < old[0] or (start == old[0] and end - start > len(old[1])):
+                    out[key] = (start, text[start:end])
         return out

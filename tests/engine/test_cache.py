@@ -154,23 +154,27 @@ def test_a_cached_rule_set_brings_its_compiled_regexes(where: Path, monkeypatch:
     monkeypatch.setattr(re, "compile", no_compile)
     assert [(d.code, d.message, d.span.line) for d in analyzer.analyze(BACKLOG).diagnostics] == expected
     templates = [t for m in second.matchers() for t in m.templates]
-    assert all(t._program is not None for t in templates)
-    assert sum(t._rx is not None for t in templates) > 5  # the findings needed some
+    assert all(t._kept is not None and t._kept[2] is not None and t._kept[4] is not None for t in templates)
+    assert sum(t._folded is not None for t in templates) > 5  # the findings needed some
 
 
 def test_a_regex_program_that_does_not_load_falls_back_to_compiling() -> None:
     import re
 
     from tierlint.programs import compiled, program_of
-    from tierlint.templates import Template
+    from tierlint.templates import Template, fold_text
 
     t = Template("Create [table] migration", {"table": "*"})
     program = program_of(t.source, re.IGNORECASE)
     assert program is not None
     rx = compiled(t.source, program)
     assert rx is not None and rx.pattern == t.source and rx.flags == re.compile(t.source, re.I).flags
-    title = "create the orders table migration"
-    assert rx.search(title).span() == re.compile(t.source, re.I).search(title).span()  # type: ignore[union-attr]
+    title = "Create the Orders table migration"
+    span = re.compile(t.source, re.I).search(title).span()  # type: ignore[union-attr]
+    assert rx.search(title).span() == span  # type: ignore[union-attr]
+    t.keep_program()
+    assert t._kept is not None
+    source, rest, *_ = t._kept
     flags, code, groups, index, names = program
     for broken in [
         None,
@@ -179,5 +183,6 @@ def test_a_regex_program_that_does_not_load_falls_back_to_compiling() -> None:
         (flags, b"\xff" * 8, groups, index, names),
     ]:
         assert compiled(t.source, broken) is None
-        t._program, t._rx = broken, None  # type: ignore[assignment]
-        assert t.regex.search(title).span() == rx.search(title).span()  # type: ignore[union-attr]
+        t._kept, t._folded, t._rx = (source, rest, broken, broken, broken), None, None  # type: ignore[assignment]
+        assert t.search(title, fold_text(title)) == span  # the folded way
+        assert t.search(title + " for Zoë", None) == span  # the IGNORECASE way

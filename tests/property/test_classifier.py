@@ -212,3 +212,44 @@ def test_match_text_shortcuts_change_nothing(title: str) -> None:
 
     classifier = Classifier(default_rules())
     assert match_text(title, classifier._compounds) == _reference_match_text(title, classifier)
+
+
+# Letters where IGNORECASE knows more than lower(), and what else a title holds.
+_CASE_TRAPS = [
+    "ſtate",
+    "\u212aey",
+    "İndex",
+    "ıd",
+    "Straße",
+    "café",
+    "ÉTAT",
+    "Ⅱ",
+    "ǅ",
+    "—",
+    "→",
+    "🚀",
+    "\x1e",
+    "\x1f",
+]
+
+
+@settings(max_examples=examples(300))
+@given(
+    st.one_of(
+        titles,
+        st.lists(st.sampled_from(WORDS + _CASE_TRAPS), min_size=1, max_size=8).map(" ".join),
+        st.text(any_char, max_size=60),
+    ),
+    st.booleans(),
+)
+def test_folded_matching_finds_what_ignorecase_finds(title: str, upper: bool) -> None:
+    """Matching a folded text without IGNORECASE is only a faster way: for
+    every template the word filter lets through, the same span."""
+    from tierlint.templates import fold_text, match_text, title_words
+
+    index, compounds = CLASSIFIER._tools()
+    text = match_text(title.upper() if upper else title, compounds)
+    low = fold_text(text)
+    for t, _ in index.candidates(title_words(text)):
+        hit = t.regex.search(text)
+        assert t.search(text, low) == (hit.span() if hit else None), t.text
