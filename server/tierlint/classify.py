@@ -68,6 +68,16 @@ class Match(NamedTuple):
     text: str
 
 
+def _least_shared(size: int, need: float) -> int | None:
+    """How many words of a design subject of `size` words an implement
+    ticket must share, at least one (`implements_design`'s test, as it
+    computes it); None when no number is enough."""
+    for shared in range(1, size + 1):
+        if shared / size >= need:
+            return shared
+    return None
+
+
 class Classifier:
     """Classifies ticket texts against one rule set; results are memoised, since
     real backlogs and every keystroke in an editor repeat the same tickets."""
@@ -150,11 +160,27 @@ class Classifier:
         return found
 
     def design_index(self, designs: list[frozenset[str]]) -> dict[str, list[frozenset[str]]]:
-        """Design subjects by word, so matching an implement ticket costs a few
-        dictionary lookups instead of a scan of every design ticket."""
+        """Design subjects by word, so that matching an implement ticket looks
+        at a few of them instead of every design ticket. A subject of n words
+        is filed under only its n - m + 1 rarest words, where m is how many of
+        them an implement ticket must share (`min_overlap`): one that shares m
+        shares one of those. A word found in nearly every design ticket (a
+        team's "API", a ticket suffix) is then in almost no subject's list,
+        and matching stays linear in the number of tickets."""
         index: dict[str, list[frozenset[str]]] = {}
-        for d in designs:
+        if self._design is None:
+            return index
+        need = self._design.min_overlap
+        unique = set(designs)
+        counts: dict[str, int] = {}
+        for d in unique:
             for w in d:
+                counts[w] = counts.get(w, 0) + 1
+        for d in unique:
+            shared = _least_shared(len(d), need)
+            if shared is None:
+                continue
+            for w in sorted(d, key=lambda w: (counts[w], w))[: len(d) - shared + 1]:
                 index.setdefault(w, []).append(d)
         return index
 
