@@ -404,3 +404,41 @@ async def test_disable_for_this_line_keeps_the_table_a_table(client: LanguageCli
         assert len(analysis.tickets) == 2
         assert d.code not in [x.code for x in analysis.diagnostics]
         assert changed.count("|") == text.count("|")
+
+
+async def test_a_range_follows_an_emoji_typed_earlier_on_its_line(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """Typing an emoji in place of a letter leaves the finding equal in code
+    points, but moves its end in the client's units: the server must not
+    answer with the range it converted before the edit."""
+    uri = (tmp_path / "ragged.md").as_uri()
+    row = "| 1.1 | Fix typo in README | Todo | Backend |"
+    text = f"## Sprint 1: Core\n\n| # | Ticket | Status | Owner | Model |\n|---|---|---|---|---|\n{row}\n"
+    await open_doc(client, uri, text)
+    enc = encoding(client)
+
+    async def row_range() -> tuple[int, int]:
+        (d,) = [d for d in await diagnostics(client, uri) if d.code == "TL201"]
+        return d.range.start.character, d.range.end.character
+
+    assert await row_range() == (0, units(row, enc))
+    at = row.index("Todo")
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                lsp.TextDocumentContentChangePartial(
+                    range=lsp.Range(
+                        start=lsp.Position(line=4, character=units(row[:at], enc)),
+                        end=lsp.Position(line=4, character=units(row[: at + 1], enc)),
+                    ),
+                    text="🔲",
+                )
+            ],
+        )
+    )
+    if not pulls(client):
+        await asyncio.sleep(0.6)
+    edited = row[:at] + "🔲" + row[at + 1 :]
+    assert await row_range() == (0, units(edited, enc))

@@ -59,18 +59,28 @@ def fix_data(lines: Sequence[str], fix: Fix, encoding: str) -> dict[str, object]
 
 class DiagnosticConverter:
     """Converts engine diagnostics to LSP JSON, reusing the JSON of every
-    diagnostic seen in the previous round (equal value, same encoding): after an
-    edit only the diagnostics that changed are converted again."""
+    diagnostic seen in the previous round (equal value, same encoding, same
+    text on the lines it points into): after an edit only the diagnostics
+    that changed are converted again. The lines are part of the key because
+    a diagnostic's spans count code points and the client's positions may
+    not: an emoji typed in place of a letter earlier on the line moves the
+    client's column and leaves the diagnostic equal."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[Diagnostic, str], str] = {}
+        self._memo: dict[tuple[object, ...], str] = {}
 
     def convert_json(self, doc_lines: Sequence[str], diags: Sequence[Diagnostic], encoding: str) -> list[str]:
         out = []
         memo = {}
         old = self._memo
+        count = len(doc_lines)
         for d in diags:
-            key = (d, encoding)
+            line = d.span.line
+            key: tuple[object, ...] = (d, encoding, doc_lines[line] if 0 <= line < count else None)
+            if d.fix is not None and any(e.span.line != line for e in d.fix.edits):
+                key += tuple(
+                    doc_lines[e.span.line] if 0 <= e.span.line < count else None for e in d.fix.edits
+                )
             item = old.get(key)
             if item is None:
                 item = json.dumps(plain(doc_lines, d, encoding))
