@@ -166,7 +166,8 @@ class Classifier:
         them an implement ticket must share (`min_overlap`): one that shares m
         shares one of those. A word found in nearly every design ticket (a
         team's "API", a ticket suffix) is then in almost no subject's list,
-        and matching stays linear in the number of tickets."""
+        instead of making every implement ticket compare itself with every
+        design ticket."""
         index: dict[str, list[frozenset[str]]] = {}
         if self._design is None:
             return index
