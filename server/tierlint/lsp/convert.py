@@ -59,15 +59,16 @@ def fix_data(lines: Sequence[str], fix: Fix, encoding: str) -> dict[str, object]
 
 class DiagnosticConverter:
     """Converts engine diagnostics to LSP JSON, reusing the JSON of every
-    diagnostic seen in the previous round (equal value, same encoding, same
-    text on the lines it points into): after an edit only the diagnostics
-    that changed are converted again. The lines are part of the key because
-    a diagnostic's spans count code points and the client's positions may
-    not: an emoji typed in place of a letter earlier on the line moves the
-    client's column and leaves the diagnostic equal."""
+    diagnostic seen in the previous round (equal value, same encoding) while
+    the lines it points into read the same: its spans count code points and
+    the client's positions may not, so an emoji typed in place of a letter
+    earlier on the line moves the client's column and leaves the diagnostic
+    equal. After an edit only the diagnostics that changed, or whose lines
+    did, are converted again."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[object, ...], str] = {}
+        # (diagnostic, encoding) -> (JSON, its line's text, other lines' texts)
+        self._memo: dict[tuple[Diagnostic, str], tuple[str, str | None, tuple[str | None, ...] | None]] = {}
 
     def convert_json(self, doc_lines: Sequence[str], diags: Sequence[Diagnostic], encoding: str) -> list[str]:
         out = []
@@ -75,16 +76,22 @@ class DiagnosticConverter:
         old = self._memo
         count = len(doc_lines)
         for d in diags:
-            line = d.span.line
-            key: tuple[object, ...] = (d, encoding, doc_lines[line] if 0 <= line < count else None)
-            if d.fix is not None and any(e.span.line != line for e in d.fix.edits):
-                key += tuple(
-                    doc_lines[e.span.line] if 0 <= e.span.line < count else None for e in d.fix.edits
-                )
-            item = old.get(key)
-            if item is None:
+            key = (d, encoding)
+            line = d.span[0]
+            here = doc_lines[line] if 0 <= line < count else None
+            others = None
+            fix = d.fix
+            if fix is not None:
+                edits = fix.edits
+                if len(edits) != 1 or edits[0].span[0] != line:  # a fix that reaches other lines
+                    others = tuple(doc_lines[e.span[0]] if 0 <= e.span[0] < count else None for e in edits)
+            found = old.get(key)
+            # comparing the texts is cheaper than hashing them: each version's lines are new strings
+            if found is not None and found[1] == here and found[2] == others:
+                item = found[0]
+            else:
                 item = json.dumps(plain(doc_lines, d, encoding))
-            memo[key] = item
+            memo[key] = (item, here, others)
             out.append(item)
         self._memo = memo
         return out
