@@ -59,16 +59,21 @@ def fix_data(lines: Sequence[str], fix: Fix, encoding: str) -> dict[str, object]
 
 class DiagnosticConverter:
     """Converts engine diagnostics to LSP JSON, reusing the JSON of every
-    diagnostic seen in the previous round (equal value, same encoding) while
-    the lines it points into read the same: its spans count code points and
-    the client's positions may not, so an emoji typed in place of a letter
-    earlier on the line moves the client's column and leaves the diagnostic
-    equal. After an edit only the diagnostics that changed, or whose lines
-    did, are converted again."""
+    diagnostic of the previous round that comes back as the very same object
+    (the engine hands back the findings of unchanged sections as they were)
+    while the lines it points into read the same: its spans count code
+    points and the client's positions may not, so an emoji typed in place of
+    a letter earlier on the line moves the client's column and leaves the
+    diagnostic as it was. After an edit only the diagnostics that changed,
+    or whose lines did, are converted again. Keyed by identity: hashing a
+    diagnostic, fix and all, would cost more than the lookup saves."""
 
     def __init__(self) -> None:
-        # (diagnostic, encoding) -> (JSON, its line's text, other lines' texts)
-        self._memo: dict[tuple[Diagnostic, str], tuple[str, str | None, tuple[str | None, ...] | None]] = {}
+        # (id of the diagnostic, encoding) -> (JSON, its line's text, other
+        # lines' texts, the diagnostic itself: it keeps the id from being reused)
+        self._memo: dict[
+            tuple[int, str], tuple[str, str | None, tuple[str | None, ...] | None, Diagnostic]
+        ] = {}
 
     def convert_json(self, doc_lines: Sequence[str], diags: Sequence[Diagnostic], encoding: str) -> list[str]:
         out = []
@@ -76,7 +81,7 @@ class DiagnosticConverter:
         old = self._memo
         count = len(doc_lines)
         for d in diags:
-            key = (d, encoding)
+            key = (id(d), encoding)
             line = d.span[0]
             here = doc_lines[line] if 0 <= line < count else None
             others = None
@@ -86,12 +91,11 @@ class DiagnosticConverter:
                 if len(edits) != 1 or edits[0].span[0] != line:  # a fix that reaches other lines
                     others = tuple(doc_lines[e.span[0]] if 0 <= e.span[0] < count else None for e in edits)
             found = old.get(key)
-            # comparing the texts is cheaper than hashing them: each version's lines are new strings
-            if found is not None and found[1] == here and found[2] == others:
+            if found is not None and found[3] is d and found[1] == here and found[2] == others:
                 item = found[0]
             else:
                 item = json.dumps(plain(doc_lines, d, encoding))
-            memo[key] = (item, here, others)
+            memo[key] = (item, here, others, d)
             out.append(item)
         self._memo = memo
         return out
