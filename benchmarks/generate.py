@@ -10,7 +10,8 @@ right, wrong, empty, `TBD`, Capitalised or gpt names, `Distribution:` lines,
 `(N tickets)` headings, and prose, rules and fenced code between sprints.
 
 The same (tickets, seed) always gives the same bytes. 10,000 tickets make about
-650 KB and 12,500 lines.
+875 KB and 13,000 lines. `--distinct` gives every ticket its own text (a
+qualifier and a reference number), so nothing can be reused by text.
 """
 
 from __future__ import annotations
@@ -553,7 +554,7 @@ def _table(header: list[str], rows: list[list[str]], aligned: bool) -> list[str]
 
 def generate(tickets: int = 10_000, seed: int = 1, distinct: bool = False) -> str:
     """A backlog of exactly `tickets` ticket rows; with `distinct`, no two
-    ticket texts alike (the plain backlog repeats about six in ten)."""
+    ticket texts alike (10,000 plain tickets have 3,883 different texts)."""
     return Generator(seed, distinct).document(tickets)
 
 
