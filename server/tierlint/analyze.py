@@ -153,6 +153,7 @@ class Analyzer:
         self._sprint_texts: dict[str, bool] = {}
         self._cells: dict[tuple[str, str | None, str | None], tuple[Any, ...]] = {}
         self._titles: dict[str, str] = {}  # cell text -> cleaned (backlogs repeat titles)
+        self._graded: dict[int, tuple[Diagnostic, Diagnostic]] = {}  # see `_filter`
         self._cache_size = cache_size
         words = "|".join(re.escape(w) for w in rules.sprint_words)
         self._sprint_re = regexes.compile(
@@ -554,7 +555,7 @@ class Analyzer:
         fctx = FileContext(self.rules, tuple(sprints))
         for check in checks.FILE:
             diags.extend(check.check(fctx))
-        diags = _filter(diags, directives, settings)
+        diags = _filter(diags, directives, settings, self._graded)
         total = Distribution()
         cost = 0
         for s in sprints:
@@ -764,13 +765,24 @@ def _parents(headings: list[Heading]) -> list[int]:
 _ORDER = attrgetter("span.line", "span.start", "code")
 
 
-def _filter(diags: Iterable[Diagnostic], directives: list[Directive], settings: Settings) -> list[Diagnostic]:
+def _filter(
+    diags: Iterable[Diagnostic],
+    directives: list[Directive],
+    settings: Settings,
+    graded: dict[int, tuple[Diagnostic, Diagnostic]] | None = None,
+) -> list[Diagnostic]:
+    """The findings the settings and suppressions let through, in order.
+    `graded` keeps, from one call to the next, the finding a severity
+    setting made of each one (by the id of the finding it came from): an
+    unchanged section's finding then comes out as the very same object
+    again, which the language server's conversion counts on."""
     suppress = _Suppressions(directives) if directives else None
     if suppress is None and settings.select == ("ALL",) and not settings.ignore and not settings.severity:
         out = list(diags)  # every code on, as it is, nothing suppressed: only the order to settle
         out.sort(key=_ORDER)
         return out
     decided: dict[str, tuple[bool, Severity | None]] = {}
+    kept: dict[int, tuple[Diagnostic, Diagnostic]] = {}
     out = []
     for d in diags:
         code = d.code
@@ -784,8 +796,18 @@ def _filter(diags: Iterable[Diagnostic], directives: list[Directive], settings: 
             continue
         level = choice[1] or d.severity
         if level != d.severity:
-            d = Diagnostic(code, level, d.message, d.span, d.fix, d.ticket_line, d.end_line)
+            made = graded.get(id(d)) if graded is not None else None
+            if made is not None and made[0] is d and made[1].severity == level:
+                d_new = made[1]
+            else:
+                d_new = Diagnostic(code, level, d.message, d.span, d.fix, d.ticket_line, d.end_line)
+            if graded is not None:
+                kept[id(d)] = (d, d_new)
+            d = d_new
         out.append(d)
+    if graded is not None:
+        graded.clear()
+        graded.update(kept)
     out.sort(key=_ORDER)
     return out
 

@@ -38,3 +38,33 @@ def test_directives_in_code_and_quotes_are_ignored() -> None:
 
 def test_file_level_prefix() -> None:
     assert codes("<!-- tierlint-disable-file TL00 -->\n\n" + ROWS) == []
+
+
+def test_a_severity_setting_hands_back_unchanged_findings_as_they_were() -> None:
+    """With a severity setting, re-analysing a text gives the very finding
+    objects of last time for the unchanged sections (the language server
+    reuses what it converted by identity), at the configured severity."""
+    from tierlint.analyze import Analyzer, Settings
+    from tierlint.model import Severity
+
+    text = (
+        "## Sprint 1: Core\n\n| # | Ticket | Status | Owner | Model |\n|---|---|---|---|---|\n"
+        "| 1.1 | Fix typo in README | Todo | Backend | opus |\n"
+        "| 1.2 | Design payment architecture | Todo | Backend | haiku |\n\n"
+        "## Sprint 2: More\n\n| # | Ticket | Status | Owner | Model |\n|---|---|---|---|---|\n"
+        "| 2.1 | Update favicon | Todo | Frontend | opus |\n"
+    )
+    settings = Settings(severity={"TL003": "hint", "TL004": "error"})
+    from tierlint.config import default_rules
+
+    analyzer = Analyzer(default_rules())
+    first = analyzer.analyze(text, settings).diagnostics
+    graded = [d for d in first if d.code in ("TL003", "TL004")]
+    assert graded and {d.severity for d in graded} <= {Severity.parse("hint"), Severity.parse("error")}
+    again = analyzer.analyze(text, settings).diagnostics
+    assert [id(d) for d in again] == [id(d) for d in first]
+    edited = text.replace("Update favicon", "Update the favicon")
+    after = {(d.code, d.span.line): d for d in analyzer.analyze(edited, settings).diagnostics}
+    for d in graded:
+        if d.span.line < 10:  # the first sprint, not edited
+            assert after[(d.code, d.span.line)] is d
