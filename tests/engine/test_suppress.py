@@ -44,7 +44,7 @@ def test_a_severity_setting_hands_back_unchanged_findings_as_they_were() -> None
     """With a severity setting, re-analysing a text gives the very finding
     objects of last time for the unchanged sections (the language server
     reuses what it converted by identity), at the configured severity."""
-    from tierlint.analyze import Analyzer, Settings
+    from tierlint.analyze import Settings
     from tierlint.model import Severity
 
     text = (
@@ -55,8 +55,6 @@ def test_a_severity_setting_hands_back_unchanged_findings_as_they_were() -> None
         "| 2.1 | Update favicon | Todo | Frontend | opus |\n"
     )
     settings = Settings(severity={"TL003": "hint", "TL004": "error"})
-    from tierlint.config import default_rules
-
     analyzer = Analyzer(default_rules())
     first = analyzer.analyze(text, settings).diagnostics
     graded = [d for d in first if d.code in ("TL003", "TL004")]
