@@ -154,6 +154,7 @@ class Analyzer:
         self._cells: dict[tuple[str, str | None, str | None], tuple[Any, ...]] = {}
         self._titles: dict[str, str] = {}  # cell text -> cleaned (backlogs repeat titles)
         self._graded: dict[int, tuple[Diagnostic, Diagnostic]] = {}  # see `_filter`
+        self._design_index: tuple[tuple[frozenset[str], ...], dict[str, list[frozenset[str]]]] | None = None
         self._cache_size = cache_size
         words = "|".join(re.escape(w) for w in rules.sprint_words)
         self._sprint_re = regexes.compile(
@@ -428,8 +429,16 @@ class Analyzer:
     def _designs_by_word(
         self, designs: list[frozenset[str]]
     ) -> tuple[dict[str, list[frozenset[str]]], object]:
-        """The document's design tickets as `_analyse_section` takes them."""
-        return (self.classifier.design_index(designs) if designs else {}), tuple(designs)
+        """The document's design tickets as `_analyse_section` takes them; the
+        index of the last analysis again while they are the same (an edit
+        seldom touches a design ticket, and the index costs milliseconds)."""
+        key = tuple(designs)
+        last = self._design_index
+        if last is not None and last[0] == key:
+            return last[1], last[0]
+        index = self.classifier.design_index(designs) if designs else {}
+        self._design_index = (key, index)
+        return index, key
 
     def _part(self, s: _Section, index: dict[str, list[frozenset[str]]], key: object) -> Part:
         infos, diags, own = self._analyse_section(s, index, key)

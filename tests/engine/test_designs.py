@@ -57,3 +57,31 @@ def test_repeated_design_tickets_are_filed_once() -> None:
     same = frozenset({"checkout", "flow"})
     index = CLASSIFIER.design_index([same, frozenset({"checkout", "flow"}), same])
     assert sum(map(len, index.values())) == 1
+
+
+def test_an_edit_away_from_design_tickets_reuses_the_index() -> None:
+    """Re-analysing after an edit that leaves every design ticket as it was
+    takes last time's index; changing a design ticket builds a new one, and
+    the recommendations follow it."""
+    from tierlint.analyze import Analyzer
+
+    text = (
+        "## Sprint 1: Core\n\n| # | Ticket | Status | Owner | Model |\n|---|---|---|---|---|\n"
+        "| 1.1 | Design offline sync engine | Todo | Backend | opus |\n"
+        "| 1.2 | Implement offline sync engine | Todo | Backend | sonnet |\n"
+        "| 1.3 | Fix typo in README | Todo | Backend | haiku |\n"
+    )
+    analyzer = Analyzer(default_rules())
+
+    def implement(t: str) -> tuple[str, list[str]]:
+        (k,) = [k for s in analyzer.analyze(t).sprints for i in s.tables for k in i.tickets if k.id == "1.2"]
+        return k.recommendation.tier, [m.name for m in k.recommendation.modifiers]
+
+    assert implement(text) == ("sonnet", ["planning-only"])
+    built = analyzer._design_index
+    assert built is not None and len(built[0]) == 1
+    assert implement(text.replace("Fix typo", "Fix a typo")) == ("sonnet", ["planning-only"])
+    assert analyzer._design_index is built
+    assert implement(text.replace("Design offline sync engine", "Design billing dashboard")) == ("opus", [])
+    assert analyzer._design_index is not built
+    assert implement(text) == ("sonnet", ["planning-only"])
