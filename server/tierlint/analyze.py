@@ -152,7 +152,7 @@ class Analyzer:
         self._names: dict[tuple[Heading, bool], tuple[str | None, str, int | None]] = {}
         self._sprint_texts: dict[str, bool] = {}
         self._cells: dict[tuple[str, str | None, str | None], tuple[Any, ...]] = {}
-        self._titles: dict[str, str] = {}  # cell text -> cleaned (backlogs repeat titles)
+        self._titles: dict[str, str] = {}  # cell text -> cleaned (backlogs repeat titles, owners)
         self._graded: dict[int, tuple[Diagnostic, Diagnostic]] = {}  # see `_filter`
         self._design_index: tuple[tuple[frozenset[str], ...], dict[str, list[frozenset[str]]]] | None = None
         self._cache_size = cache_size
@@ -240,7 +240,7 @@ class Analyzer:
         by_kind = checks.ROW_BY_KIND
         classify = self.classifier.classify
         known_cells, read = self._cells.get, self._read_cells
-        new = tuple.__new__  # a Ticket from its fields, without a Python call each
+        new = tuple.__new__  # a Ticket (a context) from its fields, without a Python call each
         for index, prep in enumerate(section.preps):
             table, cols = prep.table, prep.columns
             style = table_style(table, cols.model, self.models)
@@ -257,7 +257,7 @@ class Analyzer:
                 counts[tier] += 1
                 t = new(Ticket, (ident, title, owner, role, state, model, tier, row, rec, index))
                 tickets.append(t)
-                if row.width != width:
+                if len(row.values) != width:
                     # a ragged row: only TL201 speaks about it
                     diags.extend(ROW_SHAPE.check(RowContext(rules, table, cols, style, row, None, None)))
                     continue
@@ -275,7 +275,7 @@ class Analyzer:
                     )
                 ):
                     continue
-                ctx = RowContext(rules, table, cols, style, row, t, value)
+                ctx = new(RowContext, (rules, table, cols, style, row, t, value))
                 for check in by_kind[value.kind]:
                     diags.extend(check.check(ctx))
             if len(tickets) != len(table.rows):  # rows that are no ticket may be ragged too
@@ -718,9 +718,8 @@ def _ticket_rows(
 ) -> list[tuple[Row, str, str, str, str | None, str | None]]:
     """(row, id, title, owner, status, model) of each row that names a
     ticket; the texts cleaned for matching, status and model as written.
-    `titles` keeps cleaned titles from one call to the next."""
+    `titles` keeps cleaned titles and owners from one call to the next."""
     out = []
-    owners: dict[str, str] = {}
     ti, ii, oi, si, mi = cols.title, cols.id, cols.owner, cols.status, cols.model
     full = 1 + max(i for i in (ti, ii, oi, si, mi) if i is not None)
     if len(titles) > 50_000:
@@ -739,9 +738,9 @@ def _ticket_rows(
             model = _get(cells, mi) if mi is not None else None
         if not title and not ident:
             continue
-        owner = owners.get(raw_owner)
+        owner = titles.get(raw_owner)
         if owner is None:
-            owner = owners[raw_owner] = clean(raw_owner)
+            owner = titles[raw_owner] = clean(raw_owner)
         cleaned = titles.get(title)
         if cleaned is None:
             cleaned = titles[title] = clean(title)

@@ -150,10 +150,11 @@ class Classifier:
                 if is_design or is_implement:
                     words = _SUBJECT_WORD.findall(title.lower())
                     first = words[0] if words else None
+                    # the words after the verb, less stop words and the verbs themselves
                     if is_design and first in dv:
-                        design = frozenset(w for w in words[1:] if w not in _STOP and w not in dv) or None
+                        design = frozenset(words[1:]).difference(_STOP, dv) or None
                     if is_implement and first in iv:
-                        implement = frozenset(w for w in words[1:] if w not in _STOP and w not in iv) or None
+                        implement = frozenset(words[1:]).difference(_STOP, iv) or None
             found = (design, implement)
             if len(self._subjects) < 200_000:
                 self._subjects[title] = found
@@ -214,7 +215,7 @@ class Classifier:
 
     def base_match(self, hits: dict[int, tuple[int, str]]) -> Match | None:
         best: tuple[int, int, int, int] | None = None
-        chosen: Match | None = None
+        chosen: tuple[TicketRule, str] | None = None
         rule_of = self._rule_of
         for key, m in hits.items():
             found = rule_of.get(key)
@@ -228,8 +229,8 @@ class Classifier:
             start, matched = m
             score = (rule.priority, -start, len(matched), -index)
             if best is None or score > best:
-                best, chosen = score, Match(rule, matched)
-        return chosen
+                best, chosen = score, (rule, matched)
+        return None if chosen is None else Match(*chosen)
 
     def _title_facts(self, title: str) -> tuple[dict[int, tuple[int, str]], Match | None]:
         """The hits of every matcher on a title, and its base rule: the costly

@@ -18,6 +18,10 @@ from .lines import line_endings, split_lines
 from .model import Cell, Edit, Span, Table
 from .rules import RuleSet
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 
 class TableStyle:
     """How a table writes its Model cells: letter case, platform vocabulary, and
@@ -183,24 +187,28 @@ def set_cell(
 ) -> Edit:
     """Replace the cell's value with `new`, keeping its padding and, when the
     cell's `raw` text is given, whatever decorates the value."""
-    span, inner = cell.span, cell.inner
+    line, start, end, inner_start, inner_end = cell[1:]
     if raw is not None and cell.text and (raw != cell.text or not raw.isalnum()):
         new = keep_decorations(raw, new, core)
     if not cell.text:
-        width = inner.end - inner.start
+        width = inner_end - inner_start
         text = " " + new + " "
         if aligned and width > len(text):
             text = text + " " * (width - len(text))
-        return Edit(Span(inner.line, inner.start, inner.end), text)
-    old = span.end - span.start
+        return _edit(line, inner_start, inner_end, text)
+    old = end - start
     if not aligned or len(new) == old:
-        return Edit(span, new)
+        return _edit(line, start, end, new)
     if len(new) < old:
-        return Edit(span, new + " " * (old - len(new)))
-    trail = inner.end - span.end
-    spare = max(0, trail - 1)
+        return _edit(line, start, end, new + " " * (old - len(new)))
+    spare = max(0, inner_end - end - 1)
     take = min(spare, len(new) - old)
-    return Edit(Span(span.line, span.start, span.end + take), new)
+    return _edit(line, start, end + take, new)
+
+
+def _edit(line: int, start: int, end: int, text: str, new: Any = tuple.__new__) -> Edit:
+    """An Edit, built as a tuple: a big backlog's fixes make thousands."""
+    return new(Edit, (new(Span, (line, start, end)), text))  # type: ignore[no-any-return]
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:

@@ -41,6 +41,9 @@ class Severity(IntEnum):
 # An enum member's name is looked up through a descriptor: the CLI prints
 # thousands of these.
 _LABELS = {level: level.name.lower() for level in Severity}
+# A record from a tuple of its fields: what calling the class does, without
+# the Python-level __new__ that `collections.namedtuple` gives it.
+_new = tuple.__new__
 SEVERITIES = {int(level): level for level in Severity}
 
 
@@ -65,13 +68,14 @@ class Cell(NamedTuple):
     inner_start: int
     inner_end: int
 
+    # Read for every finding: built without a Python call to the record's __new__.
     @property
     def span(self) -> Span:
-        return Span(self.line, self.start, self.end)
+        return _new(Span, (self[1], self[2], self[3]))
 
     @property
     def inner(self) -> Span:
-        return Span(self.line, self.inner_start, self.inner_end)
+        return _new(Span, (self[1], self[4], self[5]))
 
 
 class Row:

@@ -36,6 +36,7 @@ _TABLE_START = (
     r"(?:\n|$)"
 )
 _WS = " \t"
+_new = tuple.__new__  # a Cell from its fields: a row's cells are built by the thousand
 # Lines that start another block and so end a table even when they hold a pipe.
 _INTERRUPT = regexes.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|>)")
 _ATX_TRIM = regexes.compile(r"(?:^|[ \t]+)#+[ \t]*$")
@@ -68,6 +69,9 @@ def split_row(text: str, line: int) -> Row:
         cells, leading, trailing = _cells(text, line)
         return Row(line, text, tuple(c.text for c in cells), leading, trailing, cells)
     parts = text.split("|")
+    if len(parts) > 2 and not parts[0].strip(_WS) and not parts[-1].strip(_WS):
+        # a pipe first and last, nearly every row: every part between is a cell
+        return Row(line, text, tuple([p.strip(_WS) for p in parts[1:-1]]), True, True, None, cells_of)
     stripped = text.strip(_WS)
     leading = stripped[:1] == "|"
     trailing = len(parts) > 1 and stripped[-1:] == "|" and (len(parts) > 2 or not leading)
@@ -113,8 +117,8 @@ def _framed_cell(text: str, line: int, index: int) -> Cell:
     value = raw.strip(_WS)
     if value:
         s = pos + raw.find(value[0])
-        return Cell(value, line, s, s + len(value), pos, end)
-    return Cell("", line, pos, end, pos, end)
+        return _new(Cell, (value, line, s, s + len(value), pos, end))
+    return _new(Cell, ("", line, pos, end, pos, end))
 
 
 def _framed_cells(text: str, line: int) -> tuple[Cell, ...]:
@@ -128,9 +132,9 @@ def _framed_cells(text: str, line: int) -> tuple[Cell, ...]:
         value = raw.strip(_WS)
         if value:
             s = pos + raw.find(value[0])
-            out.append(Cell(value, line, s, s + len(value), pos, end))
+            out.append(_new(Cell, (value, line, s, s + len(value), pos, end)))
         else:
-            out.append(Cell("", line, pos, end, pos, end))
+            out.append(_new(Cell, ("", line, pos, end, pos, end)))
         pos = end + 1
     return tuple(out)
 
@@ -173,9 +177,9 @@ def _cells(text: str, line: int) -> tuple[tuple[Cell, ...], bool, bool]:
             e = s + len(value)
             if "\\|" in value:
                 value = value.replace("\\|", "|")
-            append(Cell(value, line, s, e, start, b))
+            append(_new(Cell, (value, line, s, e, start, b)))
         else:
-            append(Cell("", line, start, b, start, b))
+            append(_new(Cell, ("", line, start, b, start, b)))
         a = b
     return tuple(cells), leading, trailing
 
@@ -188,7 +192,8 @@ def table_rows(lines: list[str], n: int, offset: int) -> tuple[tuple[Row, ...], 
     total = len(lines)
     while n < total:
         text = lines[n]
-        if "|" not in text or not text.strip(_WS) or _INTERRUPT.match(text):
+        # a line that holds a pipe is not blank; one that starts with it starts no other block
+        if "|" not in text or (text[0] != "|" and _INTERRUPT.match(text)):
             break
         rows.append(split_row(text, n + offset))
         n += 1

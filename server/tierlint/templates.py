@@ -618,6 +618,9 @@ def _best(found: tuple[Anchor, ...]) -> Anchor | None:
     return found[0]
 
 
+_Entry = tuple[Template, Matcher, int]
+
+
 class TemplateIndex:
     """Finds, for one ticket text, which matchers match, running only the
     templates whose required words all occur in the text (a handful of the
@@ -629,26 +632,25 @@ class TemplateIndex:
     the candidates are worked out once per bit set."""
 
     def __init__(self, matchers: list[Matcher]) -> None:
-        self._words: dict[str, list[tuple[Template, Matcher]]] = {}
-        self._prefixes: dict[str, list[tuple[str, Template, Matcher]]] = {}
-        self._always: list[tuple[Template, Matcher]] = []
-        self._memo: dict[str, list[tuple[Template, Matcher]]] = {}
+        # (template, its matcher, the bits it needs), by what anchors it
+        self._words: dict[str, list[_Entry]] = {}
+        self._prefixes: dict[str, list[tuple[str, Template, Matcher, int]]] = {}
+        self._always: list[_Entry] = []
+        self._memo: dict[str, list[_Entry]] = {}
         bits: dict[Anchor, int] = {}
-        self._need: dict[int, int] = {}
         for m in matchers:
             for t in m.templates:
                 mask = 0
                 for a in t.needs:
                     mask |= 1 << bits.setdefault(a, len(bits))
-                self._need[id(t)] = mask
                 if t.anchor is None:
-                    self._always.append((t, m))
+                    self._always.append((t, m, mask))
                     continue
                 exact, prefixes = t.anchor
                 for w in exact:
-                    self._words.setdefault(w, []).append((t, m))
+                    self._words.setdefault(w, []).append((t, m, mask))
                 for p in prefixes:
-                    self._prefixes.setdefault(p[:3], []).append((p, t, m))
+                    self._prefixes.setdefault(p[:3], []).append((p, t, m, mask))
         # word -> the bits it satisfies exactly; word prefixes by their first letters
         self._exact_bits: dict[str, int] = {}
         self._prefix_bits: dict[str, list[tuple[str, int]]] = {}
@@ -660,7 +662,7 @@ class TemplateIndex:
         self._word_bits: dict[str, int] = {}
         self._candidates: dict[int, tuple[tuple[Template, Matcher], ...]] = {}
 
-    def _for_word(self, w: str) -> list[tuple[Template, Matcher]]:
+    def _for_word(self, w: str) -> list[_Entry]:
         """Templates anchored on `w` exactly or by prefix (memoised: backlogs
         reuse a small vocabulary)."""
         found = self._memo.get(w)
@@ -668,7 +670,7 @@ class TemplateIndex:
             found = list(self._words.get(w, ()))
             pre = self._prefixes.get(w[:3])
             if pre:
-                found.extend((t, m) for p, t, m in pre if w.startswith(p))
+                found.extend((t, m, mask) for p, t, m, mask in pre if w.startswith(p))
             if len(self._memo) < 100_000:
                 self._memo[w] = found
         return found
@@ -693,20 +695,11 @@ class TemplateIndex:
             have |= self._bits(w) if bits is None else bits
         found = self._candidates.get(have)
         if found is None:
-            need = self._need
-            seen: set[int] = set()
-            out = []
             todo = list(self._always)
             for w in words:
                 todo.extend(self._for_word(w))
-            for t, m in todo:
-                tid = id(t)
-                if tid not in seen:
-                    seen.add(tid)
-                    mask = need[tid]
-                    if mask & have == mask:
-                        out.append((t, m))
-            found = tuple(out)
+            # a template anchored on two of the words comes twice: once is enough
+            found = tuple([(t, m) for t, m, mask in dict.fromkeys(todo) if mask & have == mask])
             if len(self._candidates) < 50_000:
                 self._candidates[have] = found
         return found

@@ -141,6 +141,24 @@ def test_split_row_any_line(line: str) -> None:
 
 @settings(max_examples=examples(300))
 @given(st.text(st.sampled_from(list("|\\ \tab`😀e\u0301\u2028")), max_size=30))
+@example("| a | b |")
+@example(" \t| a |  ")
+@example("||")
+@example("|")
+@example("a | b |")
+@example("| a | b")
+def test_a_rows_values_and_pipes_are_the_same_by_either_path(line: str) -> None:
+    """split_row's quick readings (a row framed by pipes, a row without
+    escapes) give what the general reading of every pipe gives."""
+    assume("|" in line)
+    row = split_row(line, 3)
+    cells, leading, trailing = _cells(line, 3)
+    assert row.values == tuple(c.text for c in cells)
+    assert (row.has_leading_pipe, row.has_trailing_pipe) == (leading, trailing)
+
+
+@settings(max_examples=examples(300))
+@given(st.text(st.sampled_from(list("|\\ \tab`😀e\u0301\u2028")), max_size=30))
 @example("| a |  b | |")
 @example("  |x|  ")
 @example("||")
