@@ -69,28 +69,34 @@ class DiagnosticConverter:
     diagnostic, fix and all, would cost more than the lookup saves."""
 
     def __init__(self) -> None:
-        # (id of the diagnostic, encoding) -> (JSON, its line's text, other
-        # lines' texts, the diagnostic itself: it keeps the id from being reused)
-        self._memo: dict[
-            tuple[int, str], tuple[str, str | None, tuple[str | None, ...] | None, Diagnostic]
-        ] = {}
+        # id of the diagnostic -> (JSON, its line's text, other lines' texts,
+        # the diagnostic itself: it keeps the id from being reused)
+        self._memo: dict[int, tuple[str, str | None, tuple[str | None, ...] | None, Diagnostic]] = {}
+        self._encoding: str | None = None  # what the memo's JSON counts positions in
 
     def convert_json(self, doc_lines: Sequence[str], diags: Sequence[Diagnostic], encoding: str) -> list[str]:
         out = []
         memo = {}
-        old = self._memo
+        old = self._memo if encoding == self._encoding else {}
+        self._encoding = encoding
         count = len(doc_lines)
         for d in diags:
-            key = (id(d), encoding)
+            key = id(d)
             line = d.span[0]
             here = doc_lines[line] if 0 <= line < count else None
+            found = old.get(key)
+            # the common case: the same finding on a line that reads the same
+            # (the very string, when the document kept its unchanged lines)
+            if found is not None and found[3] is d and found[1] == here and found[2] is None:
+                memo[key] = found
+                out.append(found[0])
+                continue
             others = None
             fix = d.fix
             if fix is not None:
                 edits = fix.edits
                 if len(edits) != 1 or edits[0].span[0] != line:  # a fix that reaches other lines
                     others = tuple(doc_lines[e.span[0]] if 0 <= e.span[0] < count else None for e in edits)
-            found = old.get(key)
             if found is not None and found[3] is d and found[1] == here and found[2] == others:
                 item = found[0]
             else:

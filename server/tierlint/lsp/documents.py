@@ -68,7 +68,13 @@ class Document:
         self._starts = None
 
     def apply(self, change: Any, encoding: str) -> None:
-        """Apply one `TextDocumentContentChangeEvent` (ranged or whole)."""
+        """Apply one `TextDocumentContentChangeEvent` (ranged or whole).
+
+        A change within one line that adds no line break (typing, nearly
+        always) replaces that line alone: the other lines stay the very
+        strings they were, so what compares them with the last version's
+        lines (the diagnostics' conversion) finds them equal at a glance,
+        and nothing splits the whole text again."""
         rng = getattr(change, "range", None)
         if rng is None:
             self.set_text(change.text, self.version)
@@ -77,7 +83,30 @@ class Document:
         end = self.offset(rng.end.line, rng.end.character, encoding)
         if end < start:
             start, end = end, start
-        self.set_text(self.text[:start] + change.text + self.text[end:], self.version)
+        new = change.text
+        text = self.text[:start] + new + self.text[end:]
+        n = rng.start.line
+        lines, starts = self._lines, self._starts
+        if (
+            lines is None
+            or starts is None
+            or rng.end.line != n
+            or not 0 <= n < len(lines)
+            or "\n" in new
+            or "\r" in new
+        ):
+            self.set_text(text, self.version)
+            return
+        # `offset` clamps to the line, so the change leaves its line break alone
+        line, first = lines[n], starts[n]
+        lines = list(lines)
+        lines[n] = line[: start - first] + new + line[end - first :]
+        delta = len(new) - (end - start)
+        if delta:
+            starts = starts[: n + 1] + [s + delta for s in starts[n + 1 :]]
+        self.text = text
+        self._lines = lines
+        self._starts = starts
 
 
 class Documents:
