@@ -14,4 +14,4 @@ test-reliability: $(STAMP)
 	$(PY) -m pytest -q tests/property tests/fuzz $(FUZZ_ARGS)
 
 fuzz-long: $(STAMP)
-	TIERLINT_HYPOTHESIS=long $(PY) -m pytest -q --hypothesis-show-statistics tests/property tests/fuzz $(FUZZ_ARGS)
+	TIERLINT_HYPOTHESIS=long $(PY) -m pytest -q --timeout=0 --hypothesis-show-statistics tests/property tests/fuzz $(FUZZ_ARGS)
