@@ -88,6 +88,8 @@ def test_retyping_a_cell_then_breaking_its_line() -> None:
         (SimpleNamespace(range=_range(1, 0, 1, 1), text="x"), "ab\nxd"),
         (SimpleNamespace(range=_range(0, 1, 0, 1), text="\r"), "a\rb\nxd"),
         (SimpleNamespace(range=_range(1, 1, 1, 1), text="🚀"), "a\rb🚀\nxd"),
+        # emptying the line between a CR and an LF joins them into one break
+        (SimpleNamespace(range=_range(1, 0, 1, 3), text=""), "a\r\nxd"),
     ]:
         doc.apply(change, "utf-16")
         assert (doc.text, doc.lines, doc._line_starts()) == (after, split_lines(after), starts_of(after))

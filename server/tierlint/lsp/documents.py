@@ -99,8 +99,13 @@ class Document:
             return
         # `offset` clamps to the line, so the change leaves its line break alone
         line, first = lines[n], starts[n]
+        after = line[: start - first] + new + line[end - first :]
+        if not after and first and text[first - 1 : first + 1] == "\r\n":
+            # the line emptied between a CR and an LF, which now make one break
+            self.set_text(text, self.version)
+            return
         lines = list(lines)
-        lines[n] = line[: start - first] + new + line[end - first :]
+        lines[n] = after
         delta = len(new) - (end - start)
         if delta:
             starts = starts[: n + 1] + [s + delta for s in starts[n + 1 :]]
