@@ -85,24 +85,22 @@ class DiagnosticConverter:
             line = d.span[0]
             here = doc_lines[line] if 0 <= line < count else None
             found = old.get(key)
-            # the common case: the same finding on a line that reads the same
-            # (the very string, when the document kept its unchanged lines)
-            if found is not None and found[3] is d and found[1] == here and found[2] is None:
-                memo[key] = found
-                out.append(found[0])
-                continue
-            others = None
-            fix = d.fix
-            if fix is not None:
-                edits = fix.edits
-                if len(edits) != 1 or edits[0].span[0] != line:  # a fix that reaches other lines
-                    others = tuple(doc_lines[e.span[0]] if 0 <= e.span[0] < count else None for e in edits)
-            if found is not None and found[3] is d and found[1] == here and found[2] == others:
-                item = found[0]
-            else:
-                item = json.dumps(plain(doc_lines, d, encoding))
-            memo[key] = (item, here, others, d)
-            out.append(item)
+            # reusable: the same finding, on a line that reads the same (the
+            # very string, when the document kept its unchanged lines)
+            if found is not None and (found[3] is not d or found[1] != here):
+                found = None
+            if found is None or found[2] is not None:  # a fix may reach other lines
+                others = None
+                if d.fix is not None:
+                    edits = d.fix.edits
+                    if len(edits) != 1 or edits[0].span[0] != line:
+                        others = tuple(
+                            doc_lines[e.span[0]] if 0 <= e.span[0] < count else None for e in edits
+                        )
+                if found is None or found[2] != others:
+                    found = (json.dumps(plain(doc_lines, d, encoding)), here, others, d)
+            memo[key] = found
+            out.append(found[0])
         self._memo = memo
         return out
 
