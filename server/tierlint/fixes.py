@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from . import regexes
 from .cells import ModelReader
 from .lines import line_endings, split_lines
-from .model import Cell, Edit, Span, Table
+from .model import Cell, Edit, Row, Span, Table
 from .rules import RuleSet
 
 TYPE_CHECKING = False
@@ -136,6 +136,8 @@ def aligned_columns(table: Table, only: tuple[int, ...] | None = None) -> frozen
     if len(rows) <= 2:
         return frozenset()
     width = table.header.width
+    if only is not None and len(only) == 1:
+        return _aligned_column(rows, only[0], width)
     # column -> its width so far; a column leaves as soon as one row differs,
     # so an unaligned table costs a row or two
     left: dict[int, int | None] = {c: None for c in (only if only is not None else range(width)) if c < width}
@@ -153,6 +155,37 @@ def aligned_columns(table: Table, only: tuple[int, ...] | None = None) -> frozen
                 elif seen != widths[col]:
                     del left[col]
     return frozenset(left)
+
+
+def _aligned_column(rows: tuple[Row, ...], col: int, width: int) -> frozenset[int]:
+    """`aligned_columns` for one column (a fix asks for its own): the pipes
+    around it found from the nearer end of each row, without splitting it."""
+    if not 0 <= col < width:
+        return frozenset()
+    seen = -1
+    for r in rows:
+        text = r.text
+        n = len(r.values)
+        if col >= n:
+            continue
+        if "\\" in text or not (r.has_leading_pipe and r.has_trailing_pipe):
+            cell = r.cells[col]
+            size = cell.inner_end - cell.inner_start
+        elif col >= n // 2:  # count pipes from the end: the last one closes cell n - 1
+            end = text.rfind("|")
+            for _ in range(n - 1 - col):
+                end = text.rfind("|", 0, end)
+            size = end - text.rfind("|", 0, end) - 1
+        else:
+            start = text.find("|")
+            for _ in range(col):
+                start = text.find("|", start + 1)
+            size = text.find("|", start + 1) - start - 1
+        if seen < 0:
+            seen = size
+        elif size != seen:
+            return frozenset()
+    return frozenset((col,))
 
 
 _COMMENT = regexes.compile(r"(<!--.*?-->)", re.DOTALL)

@@ -11,7 +11,7 @@ from hypothesis import example, given, note, settings
 
 from tierlint.analyze import Analyzer, fix_all, fixable
 from tierlint.config import default_rules
-from tierlint.fixes import apply_edits
+from tierlint.fixes import aligned_columns, apply_edits
 from tierlint.lines import line_endings, split_lines
 from tierlint.model import Analysis, Diagnostic, Edit, Table
 from tierlint.parse import parse_block
@@ -224,3 +224,28 @@ def test_tl005_long_row() -> None:
     table = parsed_tables(new)[0]
     assert [c.text for c in table.header.cells] == ["#", "Ticket", "Owner", "Model"]
     assert [r.cells[3].text for r in table.rows] == ["haiku", "opus"]
+
+
+def aligned_oracle(table: Table) -> frozenset[int]:
+    """The columns of a table with more than one row whose cells have one
+    width between the pipes on every row that has them."""
+    rows = (table.header, table.delimiter, *table.rows)
+    if len(rows) <= 2:
+        return frozenset()
+    widths = [[c.inner_end - c.inner_start for c in r.cells] for r in rows]
+    return frozenset(
+        col for col in range(table.header.width) if len({w[col] for w in widths if col < len(w)}) == 1
+    )
+
+
+@settings(max_examples=examples(60))
+@given(backlogs())
+def test_aligned_columns_one_by_one_or_all_at_once(bl: Backlog) -> None:
+    """A fix asks whether its own column is aligned; a table's style asks for
+    all of them: both ways agree with the cells' widths."""
+    lines = split_lines(bl.text)
+    for table in parse_block(lines, 0).tables:
+        want = aligned_oracle(table)
+        assert aligned_columns(table) == want
+        for col in range(table.header.width + 1):
+            assert aligned_columns(table, (col,)) == want & {col}, (table.header.text, col)
