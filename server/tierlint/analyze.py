@@ -19,7 +19,7 @@ from types import MappingProxyType
 from . import checks, regexes
 from .cells import ModelReader, ModelValue, StatusReader, clean, find_columns, strip_comments
 from .checks.context import FileContext, RowContext, SprintContext, SummaryLine, TableContext
-from .classify import Classifier
+from .classify import Classifier, Fact
 from .codes import CODES, matches
 from .fixes import table_style
 from .lines import split_lines
@@ -99,6 +99,8 @@ _DECISIONS: dict[int, tuple[Settings, dict[str, tuple[bool, Severity | None]]]] 
 
 # sections a helper sends at a time
 _BATCH = 4
+# titles' facts a helper sends at a time
+_FACTS = 64
 # a helper (None if it could not start) and the first and end section of its range
 _HelperRange = tuple[Helper | None, int, int]
 
@@ -388,12 +390,17 @@ class Analyzer:
 
             def work(channel: Channel, me: int = me, first: int = first, end: int = end) -> object:
                 mine = self._parsed(lines, layout, first, end)
-                channel.send(_designs(mine))
+                channel.send((_designs(mine), list(_titles(mine))))
                 self._classify_until(mine, channel.ready)
+                designs, share, facts = channel.receive()
+                self.classifier.learn(facts)
+                # in pieces, so that this process gets the first ones soon
+                for k in range(0, len(share), _FACTS):
+                    channel.send(self.classifier.facts(share[k : k + _FACTS]))
                 packer = Packer(lines)
                 numbers: list[int] = []
                 parts: list[Part] = []
-                for number, part in self._claimed(lines, layout, claims, me, mine, first, channel.receive()):
+                for number, part in self._claimed(lines, layout, claims, me, mine, first, designs):
                     numbers.append(number)
                     parts.append(part)
                     # past its own range the end is near: this process should
@@ -504,14 +511,24 @@ class Analyzer:
         self._classify_until(head, lambda: all(helper.ready() for helper in started))
         designs = _designs(head)
         lost: set[int] = set()
+        held: dict[int, list[str]] = {}  # each helper's titles
         for i, (helper, first, end) in enumerate(helpers):
             ok, theirs = helper.receive() if helper is not None else (False, None)
-            if not ok:
+            if ok:
+                theirs, held[i] = theirs
+            else:
                 lost.add(i)
                 theirs = _designs(self._parsed(lines, layout, first, end))
             designs += theirs
+        # Titles found here and in a helper are classified once, here or there,
+        # and their facts travel; the helpers' come in with their batches.
+        ours, share = _share(_titles(head), self.classifier.knows, held)
+        facts = self.classifier.facts(ours)
         for i, (helper, _, _) in enumerate(helpers):
-            if i not in lost and helper is not None and not helper.send(designs):
+            if i in lost or helper is None:
+                continue
+            theirs = {t: facts[t] for t in held[i] if t in facts}
+            if not helper.send((designs, share.get(i, []), theirs)):
                 lost.add(i)
         # The helpers' results arrive in batches as they go: taking them in
         # between this process's own sections keeps the unpacking off the end.
@@ -519,13 +536,14 @@ class Analyzer:
             i: (h, Unpacker(lines)) for i, (h, _, _) in enumerate(helpers) if i not in lost and h is not None
         }
         done: dict[int, Part] = {}
+        learn = self.classifier.learn
         for number, part in self._claimed(lines, layout, claims, 0, head, 0, designs):
             done[number] = part
             for i, (helper, unpacker) in list(live.items()):
-                if helper.ready() and not _collect(helper, unpacker, done, wait=False):
+                if helper.ready() and not _collect(helper, unpacker, done, learn, wait=False):
                     del live[i]
         for helper, unpacker in live.values():
-            _collect(helper, unpacker, done, wait=True)
+            _collect(helper, unpacker, done, learn, wait=True)
         if len(done) < len(layout.sections):  # pieces a failed helper had taken
             missing = [i for i in range(len(layout.sections)) if i not in done]
             sections = [self._section(lines, *layout.sections[i], layout) for i in missing]
@@ -693,10 +711,17 @@ class Analyzer:
 ROW_SHAPE = checks.tl201
 
 
-def _collect(helper: Helper, unpacker: Unpacker, done: dict[int, Part], wait: bool) -> bool:
+def _collect(
+    helper: Helper,
+    unpacker: Unpacker,
+    done: dict[int, Part],
+    learn: Callable[[Mapping[str, Fact]], None],
+    wait: bool,
+) -> bool:
     """Adds the helper's batches that have arrived to `done` (all of them,
-    when `wait`). False once the helper has ended, or failed: the batches that
-    came before a failure are whole, and stand."""
+    when `wait`), and gives the titles' facts it sent to `learn`. False once
+    the helper has ended, or failed: the batches that came before a failure
+    are whole, and stand."""
     while wait or helper.ready():
         ok, message = helper.receive()
         if not ok:
@@ -704,6 +729,9 @@ def _collect(helper: Helper, unpacker: Unpacker, done: dict[int, Part], wait: bo
         if message is None:
             helper.close(wait=False)  # reaped for good when the analysis ends
             return False
+        if type(message) is dict:  # the titles it classified for this process
+            learn(message)
+            continue
         numbers, packed = message
         done.update(zip(numbers, unpacker.unpack(packed)))
     return True
@@ -711,6 +739,40 @@ def _collect(helper: Helper, unpacker: Unpacker, done: dict[int, Part], wait: bo
 
 def _designs(sections: list[_Section]) -> list[frozenset[str]]:
     return [d for s in sections for d in s.designs]
+
+
+def _titles(sections: list[_Section]) -> dict[str, None]:
+    """The sections' distinct ticket titles, in order."""
+    return dict.fromkeys(row[2] for s in sections for prep in s.preps for row in prep.rows)
+
+
+def _share(
+    ours: dict[str, None], known: Callable[[str], bool], held: Mapping[int, list[str]]
+) -> tuple[list[str], dict[int, list[str]]]:
+    """Who classifies the titles this process and a helper both hold: this
+    process those it has done already, then every other one; the first
+    helper that holds it, the rest, in the order this process meets them
+    (so that their facts come back about when it needs them). Returns the
+    titles this process does for the helpers, and by helper the titles it
+    does for this process. A title that only helpers share, each of them
+    classifies."""
+    sets = {i: set(titles) for i, titles in held.items()}
+    here: list[str] = []
+    there: dict[int, list[str]] = {}
+    turn = False
+    for t in ours:
+        holder = next((i for i, titles in sets.items() if t in titles), None)
+        if holder is None:
+            continue
+        if known(t):
+            here.append(t)
+        elif turn:
+            here.append(t)
+            turn = False
+        else:
+            there.setdefault(holder, []).append(t)
+            turn = True
+    return here, there
 
 
 def _ticket_rows(

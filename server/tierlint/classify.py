@@ -18,6 +18,8 @@ precedence; docs/precedence.md describes the same order for users:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from . import regexes
 from .cells import clean
 from .model import Modifier, Recommendation
@@ -66,6 +68,12 @@ _STOP = frozenset(
 class Match(NamedTuple):
     rule: TicketRule
     text: str
+
+
+# A title's facts as plain data for another process with the same rule set:
+# (matcher's place in `RuleSet.matchers()`, start, matched text) of each hit,
+# and (place in `RuleSet.rules`, matched text) of its base rule.
+Fact = tuple[tuple[tuple[int, int, str], ...], tuple[int, str] | None]
 
 
 def _least_shared(size: int, need: float) -> int | None:
@@ -201,6 +209,41 @@ class Classifier:
                 if len(subject & d) / len(d) >= need:
                     return True
         return False
+
+    # -- sharing the costly part between processes ------------------------------
+
+    def knows(self, title: str) -> bool:
+        """True when the title's facts are worked out already."""
+        return title in self._facts
+
+    def facts(self, titles: Iterable[str]) -> dict[str, Fact]:
+        """The facts of `titles` (worked out here when not known yet) as plain
+        data, for `learn` in another process: processes that split a big
+        backlog share its repeated titles instead of each classifying them."""
+        place = {id(m): i for i, m in enumerate(self.rules.matchers())}
+        rule_at = {id(r): i for i, r in enumerate(self.rules.rules)}
+        out: dict[str, Fact] = {}
+        for title in titles:
+            hits, found = self._title_facts(title)
+            out[title] = (
+                tuple([(place[key], start, text) for key, (start, text) in hits.items()]),
+                None if found is None else (rule_at[id(found.rule)], found.text),
+            )
+        return out
+
+    def learn(self, facts: Mapping[str, Fact]) -> None:
+        """Take titles' facts from `facts` (another process's, same rule set);
+        a title known here already keeps its own."""
+        matchers = self.rules.matchers()
+        rules = self.rules.rules
+        memo = self._facts
+        for title, (hits, base) in facts.items():
+            if title in memo or len(memo) >= 200_000:
+                continue
+            memo[title] = (
+                {id(matchers[i]): (start, text) for i, start, text in hits},
+                None if base is None else Match(rules[base[0]], base[1]),
+            )
 
     # -- the recommendation ----------------------------------------------------
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 import tierlint.analyze as analyze_module
-from tierlint import parallel
-from tierlint.analyze import Analyzer
+from tierlint import parallel, pickling
+from tierlint.analyze import Analyzer, _share
+from tierlint.classify import Classifier
 from tierlint.config import default_rules
 from tierlint.lines import split_lines
 from tierlint.model import Analysis
@@ -466,3 +467,124 @@ def test_results_travel_intact() -> None:
         for t in info.tickets
     )
     assert len(original.tickets) == 5
+
+
+def corpus_titles() -> list[str]:
+    text = corpus_text()
+    return list(dict.fromkeys(t.title for t in Analyzer(default_rules()).analyze(text).tickets))
+
+
+def test_a_title_s_facts_travel_intact() -> None:
+    """Another process learns a title's facts instead of classifying it: it
+    then recommends what the one that classified it does, for any owner, and
+    never runs a template for those titles."""
+    titles = corpus_titles()
+    assert len(titles) > 100
+    rules = default_rules()
+    there = Classifier(rules)
+    facts = there.facts(titles)
+    assert set(facts) == set(titles)
+    assert any(base is not None for _, base in facts.values())
+    assert any(len(hits) > 1 for hits, _ in facts.values())
+    here = Classifier(rules)
+    here.learn(pickling.loads(pickling.dumps(facts, pickling.HIGHEST)))
+    here._tools()
+    index = here._index_and_compounds[0]  # type: ignore[index]
+    index.hits = lambda *_args: pytest.fail("classified a title it had learnt")  # type: ignore[method-assign]
+    for title in titles:
+        for owner in ("", "Backend", "Security", "Frontend"):
+            for design in (False, True):
+                assert here.classify(title, owner, design) == there.classify(title, owner, design)
+
+
+def test_learning_keeps_what_is_known() -> None:
+    rules = default_rules()
+    here = Classifier(rules)
+    mine = here.classify("Implement Stripe payment integration")
+    wrong = Classifier(rules).facts(["Fix typo in README"])["Fix typo in README"]
+    here.learn({"Implement Stripe payment integration": wrong, "Fix typo in README": wrong})
+    assert here.classify("Implement Stripe payment integration") == mine
+    assert here.classify("Fix typo in README") == Classifier(rules).classify("Fix typo in README")
+    assert mine.tier == "opus"
+
+
+def test_shared_titles_are_split_between_this_process_and_their_first_holder() -> None:
+    ours = dict.fromkeys(["a", "b", "c", "d", "e", "f", "g"])
+    held = {0: ["z", "g", "b", "c"], 1: ["c", "d", "e", "f", "y"]}
+    here, there = _share(ours, lambda t: t == "e", held)
+    # in this process's order: b (helper 0's turn), c (here), d (helper 1), e (known here),
+    # f (here), g (helper 0); a is this process's alone, y and z a helper's alone
+    assert here == ["c", "e", "f"]
+    assert there == {0: ["b", "g"], 1: ["d"]}
+    assert _share(ours, lambda t: False, {}) == ([], {})
+
+
+def test_the_processes_share_the_titles_they_both_hold(
+    small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process sends the facts of its share of the titles it holds with
+    the helper along with the design tickets, and learns every one of the
+    helper's share from it."""
+    here = os.getpid()
+    plans: list[tuple[list[str], dict[int, list[str]]]] = []
+    real_share = analyze_module._share
+
+    def spy_share(*args: object) -> tuple[list[str], dict[int, list[str]]]:
+        plans.append(real_share(*args))  # type: ignore[arg-type]
+        return plans[-1]
+
+    sent: list[object] = []
+    real_send = parallel.Helper.send
+
+    def spy_send(self: parallel.Helper, obj: object) -> bool:
+        sent.append(obj)
+        return real_send(self, obj)
+
+    learnt: list[str] = []
+    real_learn = Classifier.learn
+
+    def spy_learn(self: Classifier, facts: dict[str, object]) -> None:
+        if os.getpid() == here:
+            learnt.extend(facts)
+        real_learn(self, facts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyze_module, "_share", spy_share)
+    monkeypatch.setattr(parallel.Helper, "send", spy_send)
+    monkeypatch.setattr(Classifier, "learn", spy_learn)
+    text = corpus_text()
+    text += "\n\n" + text  # the helper's half repeats every title of this process's
+    two = Analyzer(default_rules(), workers=2).analyze(text)
+    assert summary(two) == summary(Analyzer(default_rules(), workers=1).analyze(text))
+    [(ours, theirs)] = plans
+    titles = corpus_titles()
+    assert sorted(ours + theirs[0]) == sorted(titles)  # each classified once, here or there
+    assert abs(len(ours) - len(theirs[0])) < len(titles) // 4  # about half each
+    [(_designs, share, facts)] = sent  # type: ignore[misc]
+    assert share == theirs[0]
+    assert list(facts) == ours  # type: ignore[call-overload]
+    assert sorted(learnt) == sorted(theirs[0])
+    assert len(learnt) > analyze_module._FACTS  # in more than one piece
+
+
+@pytest.mark.parametrize("how", ["raises", "exits"])
+def test_a_helper_failing_while_it_works_out_titles_changes_nothing(
+    small_thresholds: None, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """The helper sends one piece of its share of the titles, then fails: this
+    process classifies the rest itself."""
+    here = os.getpid()
+    real = Classifier.facts
+    calls: list[int] = []
+
+    def fails(self: Classifier, titles: list[str]) -> object:
+        calls.append(1)
+        if os.getpid() == here or len(calls) < 2:
+            return real(self, titles)
+        if how == "exits":
+            os._exit(3)
+        raise RuntimeError("lost while classifying")
+
+    monkeypatch.setattr(Classifier, "facts", fails)
+    text = corpus_text()
+    one = Analyzer(default_rules(), workers=1).analyze(text)
+    assert summary(Analyzer(default_rules(), workers=2).analyze(text)) == summary(one)
