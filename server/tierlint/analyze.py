@@ -149,7 +149,8 @@ class Analyzer:
         self.classifier = Classifier(rules)
         self.models = ModelReader(rules)
         self.statuses = StatusReader(rules)
-        self._cache: dict[tuple[int, str], _Section] = {}
+        # by first line and lines (a tuple of the line strings: no copy of the text)
+        self._cache: dict[tuple[int, tuple[str, ...]], _Section] = {}
         self._sprint_memo: dict[tuple[object, ...], tuple[tuple[TableInfo, ...], list[Diagnostic]]] = {}
         self._names: dict[tuple[Heading, bool], tuple[str | None, str, int | None]] = {}
         self._sprint_texts: dict[str, bool] = {}
@@ -168,7 +169,7 @@ class Analyzer:
     # -- sections -------------------------------------------------------------
 
     def _section(self, lines: list[str], start: int, end: int, layout: Layout) -> _Section:
-        key = (start, "\n".join(lines[start:end]))
+        key = (start, tuple(lines[start:end]))
         found = self._cache.get(key)
         if found is not None:
             return found
@@ -361,7 +362,7 @@ class Analyzer:
             return True
         step = max(1, len(layout.sections) // 20)
         sample = layout.sections[::step]
-        cached = sum((a, "\n".join(lines[a:b])) in self._cache for a, b in sample)
+        cached = sum((a, tuple(lines[a:b])) in self._cache for a, b in sample)
         return cached * 4 < len(sample)
 
     def _start_helpers(
