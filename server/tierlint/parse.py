@@ -68,6 +68,17 @@ def split_row(text: str, line: int) -> Row:
     if "\\" in text:
         cells, leading, trailing = _cells(text, line)
         return Row(line, text, tuple(c.text for c in cells), leading, trailing, cells)
+    if (
+        text[:2] == "| "
+        and text[-2:] == " |"
+        and "  |" not in text
+        and "|  " not in text
+        and "\t" not in text
+    ):
+        # "| a | b |", one space each side of every pipe: the cells need no trimming
+        values = text[2:-2].split(" | ")
+        if text.count("|") == len(values) + 1:  # no pipe inside a cell
+            return Row(line, text, tuple(values), True, True, None, cells_of)
     parts = text.split("|")
     if len(parts) > 2 and not parts[0].strip(_WS) and not parts[-1].strip(_WS):
         # a pipe first and last, nearly every row: every part between is a cell

@@ -143,17 +143,30 @@ def test_split_row_any_line(line: str) -> None:
     check_row(line, row)
 
 
+# a row written "| a | b |" (a space each side of every pipe) whose cells may
+# hold anything: blanks, pipes, tabs, escapes
+COMPACT_ROW = st.lists(st.text(st.sampled_from(list("ab |\t\\😀")), max_size=4), min_size=1, max_size=5).map(
+    lambda cells: "| " + " | ".join(cells) + " |"
+)
+
+
 @settings(max_examples=examples(300))
-@given(ROW_TEXT)
+@given(ROW_TEXT | COMPACT_ROW)
 @example("| a | b |")
 @example(" \t| a |  ")
 @example("||")
 @example("|")
+@example("| |")
+@example("| a | | b |")
+@example("| a |b | c |")
+@example("| a  | b |")
+@example("| a |  b |")
 @example("a | b |")
 @example("| a | b")
 def test_a_rows_values_and_pipes_are_the_same_by_either_path(line: str) -> None:
-    """split_row's quick readings (a row framed by pipes, a row without
-    escapes) give what the general reading of every pipe gives."""
+    """split_row's quick readings (a row with one space each side of every
+    pipe, a row framed by pipes, a row without escapes) give what the
+    general reading of every pipe gives."""
     assume("|" in line)
     row = split_row(line, 3)
     cells, leading, trailing = _cells(line, 3)
