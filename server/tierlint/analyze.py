@@ -750,13 +750,13 @@ def _titles(sections: list[_Section]) -> dict[str, None]:
 def _share(
     ours: dict[str, None], known: Callable[[str], bool], held: Mapping[int, list[str]]
 ) -> tuple[list[str], dict[int, list[str]]]:
-    """Who classifies the titles this process and a helper both hold: this
-    process those it has done already, then every other one; the first
-    helper that holds it, the rest, in the order this process meets them
-    (so that their facts come back about when it needs them). Returns the
-    titles this process does for the helpers, and by helper the titles it
-    does for this process. A title that only helpers share, each of them
-    classifies."""
+    """Who classifies the titles this process and a helper both hold. This
+    process takes those it has classified already and every other one of
+    the rest; the first helper that holds a title takes the others, in the
+    order this process meets them (so that their facts come back about when
+    it needs them). Returns the titles this process does for the helpers,
+    and by helper the titles it does for this process. A title that only
+    helpers hold, each of them classifies."""
     sets = {i: set(titles) for i, titles in held.items()}
     here: list[str] = []
     there: dict[int, list[str]] = {}

@@ -4,9 +4,14 @@ On a machine with more than one core the CLI forks helpers as soon as a big
 file is split into lines and cut into sections. The sections are cut into one
 range per process, and each process parses its own. A section needs one thing
 from the rest of the document: its design tickets (for "Use Opus for Planning
-Only"). So each helper, once parsed, sends its design tickets here and works
-out its tickets' uncapped recommendations while it waits for all of the
-document's (a design ticket only ever caps a recommendation).
+Only"). So each helper, once parsed, sends its design tickets and its ticket
+titles here and works out its tickets' uncapped recommendations while it
+waits for all of the document's (a design ticket only ever caps a
+recommendation). Backlogs repeat titles, and classifying a title is the
+costly part of a recommendation: a title this process and a helper both hold
+is classified by one of them, and its facts travel to the other (this
+process's share with the design tickets, the helper's in pieces ahead of its
+results).
 
 Then every process claims pieces of the ranges (`Claims`), its own range's
 first, then what is left of the others', so a process on a slower or busier
