@@ -540,13 +540,27 @@ def _no_classifying_here_while_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Analyzer, "_classify_until", not_here)
 
 
+def _learnt_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The titles whose facts this process learns from the helpers."""
+    here = os.getpid()
+    learnt: list[str] = []
+    real = Classifier.learn
+
+    def spy(self: Classifier, facts: dict[str, object]) -> None:
+        if os.getpid() == here:
+            learnt.extend(facts)
+        real(self, facts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Classifier, "learn", spy)
+    return learnt
+
+
 def test_the_processes_share_the_titles_they_both_hold(
     small_thresholds: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """This process sends the facts of its share of the titles it holds with
     the helper along with the design tickets, and learns every one of the
     helper's share from it."""
-    here = os.getpid()
     plans: list[tuple[list[str], dict[int, list[str]]]] = []
     real_share = analyze_module._share
 
@@ -561,17 +575,9 @@ def test_the_processes_share_the_titles_they_both_hold(
         sent.append(obj)
         return real_send(self, obj)
 
-    learnt: list[str] = []
-    real_learn = Classifier.learn
-
-    def spy_learn(self: Classifier, facts: dict[str, object]) -> None:
-        if os.getpid() == here:
-            learnt.extend(facts)
-        real_learn(self, facts)  # type: ignore[arg-type]
-
     monkeypatch.setattr(analyze_module, "_share", spy_share)
     monkeypatch.setattr(parallel.Helper, "send", spy_send)
-    monkeypatch.setattr(Classifier, "learn", spy_learn)
+    learnt = _learnt_here(monkeypatch)
     _no_classifying_here_while_waiting(monkeypatch)
     text = twice_the_corpus()
     two = Analyzer(default_rules(), workers=2).analyze(text)
@@ -596,13 +602,6 @@ def test_a_helper_failing_while_it_works_out_titles_changes_nothing(
     here = os.getpid()
     real = Classifier.facts
     calls: list[int] = []
-    learnt: list[str] = []
-    real_learn = Classifier.learn
-
-    def spy_learn(self: Classifier, facts: dict[str, object]) -> None:
-        if os.getpid() == here:
-            learnt.extend(facts)
-        real_learn(self, facts)  # type: ignore[arg-type]
 
     def fails(self: Classifier, titles: list[str]) -> object:
         calls.append(1)
@@ -613,7 +612,7 @@ def test_a_helper_failing_while_it_works_out_titles_changes_nothing(
         raise RuntimeError("lost while classifying")
 
     monkeypatch.setattr(Classifier, "facts", fails)
-    monkeypatch.setattr(Classifier, "learn", spy_learn)
+    learnt = _learnt_here(monkeypatch)
     _no_classifying_here_while_waiting(monkeypatch)
     text = twice_the_corpus()
     one = Analyzer(default_rules(), workers=1).analyze(text)
