@@ -15,8 +15,8 @@ def to_client(line: str, column: int, encoding: str) -> int:
     if encoding == UTF32 or line.isascii():
         return column
     head = line[:column]
-    if encoding == UTF16:
-        return len(head) + sum(1 for c in head if ord(c) > 0xFFFF)
+    if encoding == UTF16:  # two bytes a unit (a lone surrogate is one unit, as in the client)
+        return len(head.encode("utf-16-le", errors="surrogatepass")) >> 1
     return len(head.encode("utf-8", errors="surrogatepass"))
 
 
