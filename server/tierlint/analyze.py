@@ -121,13 +121,13 @@ class _Section:
         block: Any,
         preps: list[_TablePrep],
         designs: list[frozenset[str]],
-        implements: list[tuple[int, frozenset[str], str, str]],
+        implements: list[tuple[int, str, str]],
         summaries: list[SummaryLine],
     ) -> None:
         self.block = block
         self.preps = preps
         self.designs = designs
-        # (ticket index, subject, title, owner) of tickets that start with an implement verb
+        # (ticket index, title, owner) of tickets that may start with an implement verb
         self.implements = implements
         self.summaries = summaries
         # (capped flags, tables, findings, own sprint's findings), once analysed
@@ -176,7 +176,7 @@ class Analyzer:
         block = parse_block(lines[start:end], start)
         preps = []
         designs: list[frozenset[str]] = []
-        implements: list[tuple[int, frozenset[str], str, str]] = []
+        implements: list[tuple[int, str, str]] = []
         k = 0
         for table in block.tables:
             cols = find_columns(table, self.rules)
@@ -189,7 +189,7 @@ class Analyzer:
                 if design:
                     designs.append(design)
                 if implement:
-                    implements.append((k, implement, title, owner))
+                    implements.append((k, title, owner))
                 k += 1
             preps.append(_TablePrep(table, cols, rows))
         summaries = self._summaries(lines, start, end, layout, preps)
@@ -228,15 +228,13 @@ class Analyzer:
         (`_own_sprint`)."""
         if section.result is not None and section.designs_key == designs_key:
             return section.result[1:]  # same design tickets as last time
-        flags = tuple(
-            self._capped(subject, title, owner, designs) for _, subject, title, owner in section.implements
-        )
+        flags = tuple(self._capped(title, owner, designs) for _, title, owner in section.implements)
         section.designs_key = designs_key
         if section.result is not None and section.result[0] == flags:
             return section.result[1:]
         infos = []
         diags: list[Diagnostic] = []
-        flagged = {k for (k, _, _, _), f in zip(section.implements, flags) if f}
+        flagged = {k for (k, _, _), f in zip(section.implements, flags) if f}
         k = 0
         rules = self.rules
         symbols = {name: tier.symbol for name, tier in rules.tiers.items()}
@@ -333,9 +331,7 @@ class Analyzer:
             self._cells[key] = found
         return found
 
-    def _capped(
-        self, subject: frozenset[str], title: str, owner: str, designs: dict[str, list[frozenset[str]]]
-    ) -> bool:
+    def _capped(self, title: str, owner: str, designs: dict[str, list[frozenset[str]]]) -> bool:
         """True when an implement ticket follows an opus design ticket of the
         document and would itself be opus: only such a ticket is capped."""
         if not designs:
@@ -343,7 +339,7 @@ class Analyzer:
         first = self.classifier.classify(title, owner)
         if first.tier != "opus" or first.always:
             return False
-        return self.classifier.implements_design(subject, designs)
+        return self.classifier.implements_design(self.classifier.implement_subject(title), designs)
 
     def _splits(self, layout: Layout, lines: list[str], workers: int) -> list[tuple[int, int]]:
         """Contiguous section ranges of about equal size, one per process in

@@ -98,7 +98,7 @@ class Classifier:
         # what decides a recommendation -> the recommendation (few distinct ones)
         self._outcomes: dict[tuple[object, ...], Recommendation] = {}
         self._roles: dict[str, Role | None] = {}
-        self._subjects: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {}
+        self._subjects: dict[str, tuple[frozenset[str] | None, bool]] = {}
         self._design = next((o for o in rules.overrides if o.design_verbs), None)
         self._rule_of = {id(r.pattern): (i, r) for i, r in enumerate(rules.rules)}
         # most titles hit no override: one set test skips the loop over them
@@ -142,31 +142,43 @@ class Classifier:
 
     # -- design / implement pairs ("Use Opus for Planning Only") -------------
 
-    def subjects(self, title: str) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-        """(design subject, implement subject) of a title: the words after a
-        leading design or implement verb, None when it starts with neither
-        or nothing follows; memoised, since every row asks and backlogs
-        repeat titles."""
+    def subjects(self, title: str) -> tuple[frozenset[str] | None, bool]:
+        """(design subject, whether it may be an implement ticket) of a title:
+        the words after a leading design verb, None when it starts with none
+        or nothing follows; and whether it starts like an implement verb. The
+        implement subject waits for `implement_subject`: only a ticket that a
+        design ticket could cap needs it, a handful of a backlog's. Memoised,
+        since every row asks and backlogs repeat titles."""
         found = self._subjects.get(title)
         if found is None:
-            design = implement = None
+            design = None
+            implement = False
             rule = self._design
             if rule is not None:
                 head = title.lstrip(_NOT_WORD)[:12].lower()
-                dv, iv = rule.design_verbs, rule.implement_verbs
-                is_design, is_implement = head.startswith(dv), head.startswith(iv)
-                if is_design or is_implement:
+                dv = rule.design_verbs
+                if head.startswith(dv):
                     words = _SUBJECT_WORD.findall(title.lower())
-                    first = words[0] if words else None
-                    # the words after the verb, less stop words and the verbs themselves
-                    if is_design and first in dv:
+                    if words and words[0] in dv:
+                        # the words after the verb, less stop words and the verbs themselves
                         design = frozenset(words[1:]).difference(_STOP, dv) or None
-                    if is_implement and first in iv:
-                        implement = frozenset(words[1:]).difference(_STOP, iv) or None
+                implement = head.startswith(rule.implement_verbs)
             found = (design, implement)
             if len(self._subjects) < 200_000:
                 self._subjects[title] = found
         return found
+
+    def implement_subject(self, title: str) -> frozenset[str] | None:
+        """The words after a leading implement verb, less stop words and the
+        verbs themselves; None when it starts with none or nothing follows."""
+        rule = self._design
+        if rule is None:
+            return None
+        iv = rule.implement_verbs
+        words = _SUBJECT_WORD.findall(title.lower())
+        if not words or words[0] not in iv:
+            return None
+        return frozenset(words[1:]).difference(_STOP, iv) or None
 
     def design_index(self, designs: list[frozenset[str]]) -> dict[str, list[frozenset[str]]]:
         """Design subjects by word, so that matching an implement ticket looks
