@@ -9,7 +9,6 @@ text fits.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from . import regexes
@@ -82,17 +81,23 @@ def casing_of(text: str) -> str | None:
 
 
 def table_style(table: Table, model_col: int | None, reader: ModelReader) -> TableStyle:
-    casings: Counter[str] = Counter()
-    platforms: Counter[str] = Counter()
+    # plain dicts, not Counters: every ticket table of a backlog asks
+    casings: dict[str, int] = {}
+    platforms: dict[str, int] = {}
     if model_col is not None:
         # each distinct Model text once: a table repeats a handful
-        texts = Counter([r.values[model_col] for r in table.rows if model_col < len(r.values)])
+        texts: dict[str, int] = {}
+        for r in table.rows:
+            values = r.values
+            if model_col < len(values):
+                text = values[model_col]
+                texts[text] = texts.get(text, 0) + 1
         for text, n in texts.items():
             c, platform = _cell_style(reader, text)
             if c:
-                casings[c] += n
+                casings[c] = casings.get(c, 0) + n
             if platform:
-                platforms[platform] += n
+                platforms[platform] = platforms.get(platform, 0) + n
     casing = _majority(casings, "lower")
     platform = _majority(platforms, "tier")
     return TableStyle(casing, platform, table)
@@ -118,14 +123,15 @@ def _cell_style(reader: ModelReader, text: str) -> tuple[str | None, str | None]
     return found
 
 
-def _majority(counts: Counter[str], default: str) -> str:
+def _majority(counts: dict[str, int], default: str) -> str:
     if not counts:
         return default
     best = max(counts.values())
-    # ties go to the default so that a mixed table gets the plainest spelling
+    # ties go to the default so that a mixed table gets the plainest spelling,
+    # else to the one counted first
     if counts.get(default) == best:
         return default
-    return next(k for k, v in counts.most_common() if v == best)
+    return next(k for k, v in counts.items() if v == best)
 
 
 def aligned_columns(table: Table, only: tuple[int, ...] | None = None) -> frozenset[int]:
