@@ -25,7 +25,7 @@ from .cells import clean
 from .model import Modifier, Recommendation
 from .records import NamedTuple
 from .rules import Override, Role, RuleSet, TicketRule
-from .templates import Compounds, TemplateIndex, match_text, title_words, vocabulary
+from .templates import Compounds, Matcher, TemplateIndex, match_text, title_words, vocabulary
 
 DEFAULT_TIER = "sonnet"
 ROLE_SECTION = "Ticket-to-Model Mapping › By Owner Role"
@@ -106,6 +106,7 @@ class Classifier:
         # the overrides' patterns and vetoes: which of them matched is part of an outcome
         self._override_keys = self._override_ids | {id(o.unless) for o in rules.overrides if o.unless}
         self._index_and_compounds: tuple[TemplateIndex, Compounds] | None = None
+        self._place_maps: tuple[list[Matcher], dict[int, int], dict[int, int]] | None = None
 
     def _tools(self) -> tuple[TemplateIndex, Compounds]:
         """The template index and the compound-word splitter, built on the
@@ -232,8 +233,7 @@ class Classifier:
         """The facts of `titles` (worked out here when not known yet) as plain
         data, for `learn` in another process: processes that split a big
         backlog share its repeated titles instead of each classifying them."""
-        place = {id(m): i for i, m in enumerate(self.rules.matchers())}
-        rule_at = {id(r): i for i, r in enumerate(self.rules.rules)}
+        _, place, rule_at = self._places()
         out: dict[str, Fact] = {}
         for title in titles:
             hits, found = self._title_facts(title)
@@ -243,10 +243,22 @@ class Classifier:
             )
         return out
 
+    def _places(self) -> tuple[list[Matcher], dict[int, int], dict[int, int]]:
+        """The rule set's matchers in order, and the place of each matcher and
+        ticket rule by id: worked out once, for every piece of facts."""
+        if self._place_maps is None:
+            matchers = self.rules.matchers()
+            self._place_maps = (
+                matchers,
+                {id(m): i for i, m in enumerate(matchers)},
+                {id(r): i for i, r in enumerate(self.rules.rules)},
+            )
+        return self._place_maps
+
     def learn(self, facts: Mapping[str, Fact]) -> None:
         """Take titles' facts from `facts` (another process's, same rule set);
         a title known here already keeps its own."""
-        matchers = self.rules.matchers()
+        matchers = self._places()[0]
         rules = self.rules.rules
         memo = self._facts
         for title, (hits, base) in facts.items():
