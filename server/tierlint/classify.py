@@ -25,7 +25,7 @@ from .cells import clean
 from .model import Modifier, Recommendation
 from .records import NamedTuple
 from .rules import Override, Role, RuleSet, TicketRule
-from .templates import Compounds, Matcher, TemplateIndex, match_text, title_words, vocabulary
+from .templates import Compounds, Matcher, TemplateIndex, vocabulary
 
 DEFAULT_TIER = "sonnet"
 ROLE_SECTION = "Ticket-to-Model Mapping › By Owner Role"
@@ -118,7 +118,8 @@ class Classifier:
             texts = [t.text for m in matchers + [r.pattern for r in rules.roles] for t in m.templates]
             for value in rules.slots.values():
                 texts.extend([value] if isinstance(value, str) else value)
-            self._index_and_compounds = (TemplateIndex(rules.matchers()), Compounds(vocabulary(texts)))
+            compounds = Compounds(vocabulary(texts))
+            self._index_and_compounds = (TemplateIndex(rules.matchers(), compounds), compounds)
         return self._index_and_compounds
 
     @property
@@ -304,9 +305,8 @@ class Classifier:
         part of a recommendation, and the same whoever owns the ticket."""
         found = self._facts.get(title)
         if found is None:
-            index, compounds = self._index_and_compounds or self._tools()
-            text = match_text(clean(title), compounds)
-            hits = index.hits(text, title_words(text))
+            index = (self._index_and_compounds or self._tools())[0]
+            hits = index.hits_of(clean(title))
             found = (hits, self.base_match(hits))
             if len(self._facts) < 200_000:
                 self._facts[title] = found

@@ -274,21 +274,36 @@ _CAMEL = regexes.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _FOLD = regexes.compile(r"[_\s\-]+")
 
 
-def match_text(title: str, splitter: Compounds | None = None) -> str:
-    """The text rules are matched against. Underscores, dashes and runs of space
-    become one space (so `api_keys`, `real-time` and `real time` read alike);
-    a title with compound names is followed by its split form ("SessionService"
-    -> "Session Service"; with `splitter`, "loginform" -> "login form" too, so
-    that letter case does not change what matches)."""
+def fold_title(title: str) -> str:
+    """A title with underscores, dashes and runs of space as one space (so
+    `api_keys`, `real-time` and `real time` read alike)."""
     if "_" in title or "-" in title or "  " in title or not title.isprintable():
-        text = _FOLD.sub(" ", title)
-    else:
-        text = title  # single ASCII spaces only (isprintable rules out other space)
-    rest = text[1:]
-    # a camel-case joint needs a capital after the first letter
-    split = text if rest == rest.lower() else _CAMEL.sub(" ", text)
+        return _FOLD.sub(" ", title)
+    return title  # single ASCII spaces only (isprintable rules out other space)
+
+
+def split_word(word: str, splitter: Compounds | None = None) -> str:
+    """A word without spaces split at its camel-case joints and, with
+    `splitter`, at its run-together rule words."""
     if splitter is not None:
-        split = splitter.split_text(split)
+        found = splitter.words.get(word)
+        if found is not None:
+            return found
+        return splitter.word(word)
+    rest = word[1:]
+    # a camel-case joint needs a capital after the first letter
+    return word if rest == rest.lower() else _CAMEL.sub(" ", word)
+
+
+def match_text(title: str, splitter: Compounds | None = None) -> str:
+    """The text rules are matched against: the folded title (`fold_title`),
+    followed by its split form when a word has compound names
+    ("SessionService" -> "Session Service"; with `splitter`, "loginform" ->
+    "login form" too, so that letter case does not change what matches).
+    Both splits stay inside a word, and titles share their words: each word
+    is split once, then looked up (`split_word`)."""
+    text = fold_title(title)
+    split = " ".join([split_word(w, splitter) for w in text.split(" ")])
     if split != text:
         return text + " \x1f " + split
     return text
@@ -305,6 +320,16 @@ class Compounds:
     def __init__(self, vocabulary: set[str]) -> None:
         self.vocab = frozenset(w for w in vocabulary if len(w) >= 3)
         self._memo: dict[str, str] = {}
+        # a word without spaces -> its camel-case and compound split (`word`)
+        self.words: dict[str, str] = {}
+
+    def word(self, word: str) -> str:
+        """A word without spaces split at its camel-case joints and its
+        run-together rule words; memoised in `words`."""
+        found = self.split_text(split_word(word))
+        if len(self.words) < 100_000:
+            self.words[word] = found
+        return found
 
     def _known(self, word: str) -> bool:
         v = self.vocab
@@ -618,7 +643,10 @@ def _best(found: tuple[Anchor, ...]) -> Anchor | None:
     return found[0]
 
 
-_Entry = tuple[Template, Matcher, int]
+_Entry = tuple[Template, Matcher, frozenset[int]]
+_NOTHING: frozenset[int] = frozenset()
+# requirements met, as bits and as a set
+_Needs = tuple[int, frozenset[int]]
 
 
 class TemplateIndex:
@@ -626,89 +654,123 @@ class TemplateIndex:
     templates whose required words all occur in the text (a handful of the
     hundreds in the rule set).
 
-    Every distinct requirement (`Template.needs`) is a bit; a title's words
-    give the bits it satisfies, and a template is a candidate when all of its
-    bits are set. Titles of a backlog share far fewer bit sets than texts, so
-    the candidates are worked out once per bit set."""
+    Every distinct requirement (`Template.needs`) has a number and a bit; a
+    title's words give the requirements they satisfy, and a template is a
+    candidate when all of its requirements are met. Titles of a backlog share
+    far fewer such sets than texts, so the candidates are worked out once per
+    set, kept by its bits (an int is the cheapest key to build and compare).
+    A title is read word by word (`hits_of`): its words' split forms and
+    requirements are worked out once per word, since titles share their
+    words far more than their texts."""
 
-    def __init__(self, matchers: list[Matcher]) -> None:
-        # (template, its matcher, the bits it needs), by what anchors it
-        self._words: dict[str, list[_Entry]] = {}
-        self._prefixes: dict[str, list[tuple[str, Template, Matcher, int]]] = {}
+    def __init__(self, matchers: list[Matcher], splitter: Compounds | None = None) -> None:
+        self.splitter = splitter
+        # (template, its matcher, the requirements it needs), by what anchors it
+        self._anchored: dict[int, list[_Entry]] = {}
         self._always: list[_Entry] = []
-        self._memo: dict[str, list[_Entry]] = {}
-        bits: dict[Anchor, int] = {}
+        ids: dict[Anchor, int] = {}
         for m in matchers:
             for t in m.templates:
-                mask = 0
-                for a in t.needs:
-                    mask |= 1 << bits.setdefault(a, len(bits))
+                needs = frozenset([ids.setdefault(a, len(ids)) for a in t.needs])
                 if t.anchor is None:
-                    self._always.append((t, m, mask))
-                    continue
-                exact, prefixes = t.anchor
-                for w in exact:
-                    self._words.setdefault(w, []).append((t, m, mask))
-                for p in prefixes:
-                    self._prefixes.setdefault(p[:3], []).append((p, t, m, mask))
-        # word -> the bits it satisfies exactly; word prefixes by their first letters
-        self._exact_bits: dict[str, int] = {}
-        self._prefix_bits: dict[str, list[tuple[str, int]]] = {}
-        for (exact, prefixes), bit in bits.items():
-            for w in exact:
-                self._exact_bits[w] = self._exact_bits.get(w, 0) | 1 << bit
+                    self._always.append((t, m, needs))
+                else:
+                    self._anchored.setdefault(ids[t.anchor], []).append((t, m, needs))
+        # word -> the requirements it satisfies exactly; word prefixes by their first letters
+        exact: dict[str, set[int]] = {}
+        self._prefixes: dict[str, list[tuple[str, int]]] = {}
+        for (words, prefixes), n in ids.items():
+            for w in words:
+                exact.setdefault(w, set()).add(n)
             for p in prefixes:
-                self._prefix_bits.setdefault(p[:3], []).append((p, 1 << bit))
-        self._word_bits: dict[str, int] = {}
+                self._prefixes.setdefault(p[:3], []).append((p, n))
+        self._exact = {w: frozenset(found) for w, found in exact.items()}
+        self._word_needs: dict[str, _Needs] = {}
+        # a title's word as written -> its split form and what it and that satisfy
+        self._read: dict[str, tuple[str, int, frozenset[int]]] = {}
         self._candidates: dict[int, tuple[tuple[Template, Matcher], ...]] = {}
 
-    def _for_word(self, w: str) -> list[_Entry]:
-        """Templates anchored on `w` exactly or by prefix (memoised: backlogs
-        reuse a small vocabulary)."""
-        found = self._memo.get(w)
+    def _satisfies(self, w: str) -> _Needs:
+        """The requirements a lower-case word satisfies, as a set and as bits
+        (memoised: backlogs reuse a small vocabulary)."""
+        found = self._word_needs.get(w)
         if found is None:
-            found = list(self._words.get(w, ()))
-            pre = self._prefixes.get(w[:3])
-            if pre:
-                found.extend((t, m, mask) for p, t, m, mask in pre if w.startswith(p))
-            if len(self._memo) < 100_000:
-                self._memo[w] = found
+            ids = self._exact.get(w, _NOTHING)
+            more = [n for p, n in self._prefixes.get(w[:3], ()) if w.startswith(p)]
+            if more:
+                ids = ids.union(more)
+            found = (sum(1 << n for n in ids), ids)
+            if len(self._word_needs) < 100_000:
+                self._word_needs[w] = found
         return found
 
-    def _bits(self, w: str) -> int:
-        found = self._word_bits.get(w)
-        if found is None:
-            found = self._exact_bits.get(w, 0)
-            for p, bit in self._prefix_bits.get(w[:3], ()):
-                if w.startswith(p):
-                    found |= bit
-            if len(self._word_bits) < 100_000:
-                self._word_bits[w] = found
-        return found
-
-    def candidates(self, words: frozenset[str]) -> tuple[tuple[Template, Matcher], ...]:
-        """The templates all of whose required words are among `words`."""
+    def candidates(self, words: Iterable[str]) -> tuple[tuple[Template, Matcher], ...]:
+        """The templates all of whose required words are among `words` (in
+        lower case)."""
+        needs = [self._satisfies(w) for w in words]
         have = 0
-        known = self._word_bits
-        for w in words:
-            bits = known.get(w)
-            have |= self._bits(w) if bits is None else bits
-        found = self._candidates.get(have)
-        if found is None:
-            todo = list(self._always)
-            for w in words:
-                todo.extend(self._for_word(w))
-            # a template anchored on two of the words comes twice: once is enough
-            found = tuple([(t, m) for t, m, mask in dict.fromkeys(todo) if mask & have == mask])
-            if len(self._candidates) < 50_000:
-                self._candidates[have] = found
+        for bits, _ in needs:
+            have |= bits
+        return self._candidates.get(have) or self._satisfied(have, [ids for _, ids in needs])
+
+    def _satisfied(self, have: int, sets: list[frozenset[int]]) -> tuple[tuple[Template, Matcher], ...]:
+        """The templates all of whose requirements are met: `have` has their
+        bits, `sets` holds them. Worked out once per set of requirements
+        (kept by its bits), which titles share far more often than texts."""
+        met = _NOTHING.union(*sets)
+        todo = list(self._always)
+        anchored = self._anchored
+        for n in met:
+            todo.extend(anchored.get(n, ()))
+        found = tuple([(t, m) for t, m, needs in todo if needs <= met])
+        if len(self._candidates) < 50_000:
+            self._candidates[have] = found
         return found
 
-    def hits(self, text: str, words: frozenset[str]) -> dict[int, tuple[int, str]]:
-        """id(matcher) -> (start, text) of its earliest, then longest, match."""
+    def _read_word(self, word: str) -> tuple[str, int, frozenset[int]]:
+        split = split_word(word, self.splitter)
+        # a word of the text and the words of its split form, as `title_words` reads them
+        needs = [
+            self._satisfies(w)
+            for w in _ALNUM.findall(f"{word} {split}".lower() if split != word else word.lower())
+        ]
+        have = 0
+        for bits, _ in needs:
+            have |= bits
+        found = (split, have, _NOTHING.union(*[ids for _, ids in needs]))
+        if len(self._read) < 100_000:
+            self._read[word] = found
+        return found
+
+    def hits_of(self, title: str) -> dict[int, tuple[int, str]]:
+        """`hits` of the match text of a (clean) title: `match_text(title,
+        self.splitter)`, and what its words satisfy, worked out word by word
+        (titles share their words)."""
+        text = fold_title(title)
+        memo = self._read
+        found = [memo.get(w) or self._read_word(w) for w in text.split(" ")]
+        split = " ".join([f[0] for f in found])
+        if split != text:
+            text = f"{text} \x1f {split}"
+        have = 0
+        for f in found:
+            have |= f[1]
+        candidates = self._candidates.get(have)
+        if candidates is None:
+            candidates = self._satisfied(have, [f[2] for f in found])
+        return self._hits(text, candidates)
+
+    def hits(self, text: str) -> dict[int, tuple[int, str]]:
+        """id(matcher) -> (start, text) of its earliest, then longest, match
+        in a match text."""
+        return self._hits(text, self.candidates(title_words(text)))
+
+    def _hits(
+        self, text: str, candidates: tuple[tuple[Template, Matcher], ...]
+    ) -> dict[int, tuple[int, str]]:
         out: dict[int, tuple[int, str]] = {}
         low = fold_text(text)
-        for t, m in self.candidates(words):
+        for t, m in candidates:
             span = t.search(text, low)
             if span is not None:
                 start, end = span

@@ -253,3 +253,27 @@ def test_folded_matching_finds_what_ignorecase_finds(title: str, upper: bool) ->
     for t, _ in index.candidates(title_words(text)):
         hit = t.regex.search(text)
         assert t.search(text, low) == (hit.span() if hit else None), t.text
+
+
+@settings(max_examples=examples(300))
+@given(
+    st.lists(
+        st.one_of(
+            titles,
+            st.lists(st.sampled_from(WORDS + _CASE_TRAPS), min_size=1, max_size=8).map(" ".join),
+            st.text(any_char, max_size=60),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_reading_a_title_word_by_word_finds_what_the_whole_text_finds(titles_: list[str]) -> None:
+    """The classifier reads a title word by word, from words it has seen
+    before where it can; that finds the very hits of matching the title's
+    whole match text with the templates its words let through."""
+    from tierlint.templates import match_text
+
+    classifier = Classifier(RULES)  # nothing seen yet: the first title fills the memos
+    index, compounds = classifier._tools()
+    for title in [*titles_, *titles_]:
+        assert index.hits_of(title) == index.hits(match_text(title, compounds)), title
