@@ -133,7 +133,12 @@ class Unpacker:
                         for line, text, values, lead, trail in rows
                     ]
                 table = Table(built[0], built[1], tuple(built[2:]), _unheading(heading) if heading else None)
-                tickets = tuple([new(Ticket, (*k[:7], built[k[7]], recs[k[8]], k[9])) for k in ticks])
+                tickets = tuple(
+                    [
+                        new(Ticket, (i, title, owner, role, status, model, tier, built[r], recs[n], x))
+                        for i, title, owner, role, status, model, tier, r, n, x in ticks
+                    ]
+                )
                 infos.append(TableInfo(table, Columns(*cols), tickets, Distribution(*dist), cost))
             out.append(
                 (
@@ -141,8 +146,8 @@ class Unpacker:
                     directives,
                     summaries,
                     tuple(infos),
-                    tuple(_undiagnostic(x) for x in diags),
-                    None if own is None else tuple(_undiagnostic(x) for x in own),
+                    tuple([_undiagnostic(x) for x in diags]),
+                    None if own is None else tuple([_undiagnostic(x) for x in own]),
                 )
             )
         return out
@@ -215,6 +220,6 @@ def _undiagnostic(x: tuple[Any, ...], new: Any = tuple.__new__) -> Diagnostic:
     code, level, message, line, start, end, fix, ticket_line, end_line = x
     if fix is not None:
         title, edits = fix
-        fix = Fix(title, tuple([Edit(new(Span, (a, b, c)), text) for a, b, c, text in edits]))
+        fix = new(Fix, (title, tuple([new(Edit, (new(Span, (a, b, c)), text)) for a, b, c, text in edits])))
     span = new(Span, (line, start, end))
     return new(Diagnostic, (code, SEVERITIES[level], message, span, fix, ticket_line, end_line))  # type: ignore[no-any-return]

@@ -69,3 +69,30 @@ def test_what_typing_refuses_is_refused() -> None:
 
     with pytest.raises(TypeError, match="write a NamedTuple as a class"):
         NamedTuple("P", [("x", int)])  # type: ignore[call-arg]
+
+
+def test_a_record_does_what_collections_namedtuple_does() -> None:
+    import collections
+
+    Plain = collections.namedtuple("Point", ["x", "y", "label"], defaults=[0, None])
+    p, q = Point(1, label="a"), Plain(1, label="a")
+    assert (p, p._asdict(), p._replace(y=5), Point._make([1, 2, 3])) == (
+        q,
+        q._asdict(),
+        q._replace(y=5),
+        Plain._make([1, 2, 3]),
+    )
+    assert (Point.__match_args__, p.__getnewargs__(), Point.x.__doc__) == (
+        Plain.__match_args__,
+        q.__getnewargs__(),
+        Plain.x.__doc__,
+    )
+    for make in (lambda k: k(), lambda k: k(1, 2, 3, 4), lambda k: k._make([1]), lambda k: k(1, x=2)):
+        with pytest.raises(TypeError) as ours:
+            make(Point)
+        with pytest.raises(TypeError) as theirs:
+            make(Plain)
+        assert str(ours.value) == str(theirs.value)
+    with pytest.raises(ValueError, match="Got unexpected field names: \\['z'\\]"):
+        p._replace(z=1)
+    assert Point.__new__.__qualname__ == "Point.__new__"
