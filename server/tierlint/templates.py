@@ -711,7 +711,8 @@ class TemplateIndex:
         have = 0
         for bits, _ in needs:
             have |= bits
-        return self._candidates.get(have) or self._satisfied(have, [ids for _, ids in needs])
+        found = self._candidates.get(have)
+        return self._satisfied(have, [ids for _, ids in needs]) if found is None else found
 
     def _satisfied(self, have: int, sets: list[frozenset[int]]) -> tuple[tuple[Template, Matcher], ...]:
         """The templates all of whose requirements are met: `have` has their
