@@ -284,15 +284,12 @@ def fold_title(title: str) -> str:
 
 def split_word(word: str, splitter: Compounds | None = None) -> str:
     """A word without spaces split at its camel-case joints and, with
-    `splitter`, at its run-together rule words."""
-    if splitter is not None:
-        found = splitter.words.get(word)
-        if found is not None:
-            return found
-        return splitter.word(word)
+    `splitter`, at its run-together rule words. (The classifier keeps what
+    each word gives: `TemplateIndex.hits_of`.)"""
     rest = word[1:]
     # a camel-case joint needs a capital after the first letter
-    return word if rest == rest.lower() else _CAMEL.sub(" ", word)
+    split = word if rest == rest.lower() else _CAMEL.sub(" ", word)
+    return split if splitter is None else splitter.split_text(split)
 
 
 def match_text(title: str, splitter: Compounds | None = None) -> str:
@@ -300,8 +297,7 @@ def match_text(title: str, splitter: Compounds | None = None) -> str:
     followed by its split form when a word has compound names
     ("SessionService" -> "Session Service"; with `splitter`, "loginform" ->
     "login form" too, so that letter case does not change what matches).
-    Both splits stay inside a word, and titles share their words: each word
-    is split once, then looked up (`split_word`)."""
+    Both splits stay inside a word (`split_word`)."""
     text = fold_title(title)
     split = " ".join([split_word(w, splitter) for w in text.split(" ")])
     if split != text:
@@ -320,16 +316,6 @@ class Compounds:
     def __init__(self, vocabulary: set[str]) -> None:
         self.vocab = frozenset(w for w in vocabulary if len(w) >= 3)
         self._memo: dict[str, str] = {}
-        # a word without spaces -> its camel-case and compound split (`word`)
-        self.words: dict[str, str] = {}
-
-    def word(self, word: str) -> str:
-        """A word without spaces split at its camel-case joints and its
-        run-together rule words; memoised in `words`."""
-        found = self.split_text(split_word(word))
-        if len(self.words) < 100_000:
-            self.words[word] = found
-        return found
 
     def _known(self, word: str) -> bool:
         v = self.vocab
