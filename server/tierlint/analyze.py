@@ -530,7 +530,9 @@ class Analyzer:
         # The helpers' results arrive in batches as they go: taking them in
         # between this process's own sections keeps the unpacking off the end.
         live = {
-            i: (h, Unpacker(lines)) for i, (h, _, _) in enumerate(helpers) if i not in lost and h is not None
+            i: (h, Unpacker(lines, self.rules, self.models))
+            for i, (h, _, _) in enumerate(helpers)
+            if i not in lost and h is not None
         }
         done: dict[int, Part] = {}
         learn = self.classifier.learn

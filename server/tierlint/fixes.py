@@ -24,18 +24,38 @@ if TYPE_CHECKING:
 
 class TableStyle:
     """How a table writes its Model cells: letter case, platform vocabulary, and
-    (worked out only when a fix needs it) which columns are aligned."""
+    which columns are aligned. Worked out when first asked (`table_style`):
+    only a fix needs it, and a run that prints findings makes none."""
 
-    __slots__ = ("_aligned", "_columns", "casing", "platform", "table")
+    __slots__ = ("_aligned", "_casing", "_columns", "_platform", "_source", "table")
 
     def __init__(
         self, casing: str, platform: str, table: Table | None = None, aligned: frozenset[int] | None = None
     ) -> None:
-        self.casing = casing
-        self.platform = platform
+        self._casing = casing
+        self._platform = platform
+        self._source: tuple[int | None, ModelReader] | None = None
         self.table = table
         self._aligned = aligned
         self._columns: dict[int, bool] = {}
+
+    @property
+    def casing(self) -> str:
+        if self._source is not None:
+            self._read()
+        return self._casing
+
+    @property
+    def platform(self) -> str:
+        if self._source is not None:
+            self._read()
+        return self._platform
+
+    def _read(self) -> None:
+        model_col, reader = self._source  # type: ignore[misc]
+        assert self.table is not None
+        self._casing, self._platform = _style_of(self.table, model_col, reader)
+        self._source = None
 
     def is_aligned(self, col: int) -> bool:
         """Whether one column is aligned (cheaper than `aligned` for all)."""
@@ -81,6 +101,14 @@ def casing_of(text: str) -> str | None:
 
 
 def table_style(table: Table, model_col: int | None, reader: ModelReader) -> TableStyle:
+    """The table's style, read from its Model cells when first asked."""
+    style = TableStyle.__new__(TableStyle)
+    style.table, style._source, style._aligned, style._columns = table, (model_col, reader), None, {}
+    return style
+
+
+def _style_of(table: Table, model_col: int | None, reader: ModelReader) -> tuple[str, str]:
+    """(casing, platform) most of the table's Model cells use."""
     # plain dicts, not Counters: every ticket table of a backlog asks
     casings: dict[str, int] = {}
     platforms: dict[str, int] = {}
@@ -98,9 +126,7 @@ def table_style(table: Table, model_col: int | None, reader: ModelReader) -> Tab
                 casings[c] = casings.get(c, 0) + n
             if platform:
                 platforms[platform] = platforms.get(platform, 0) + n
-    casing = _majority(casings, "lower")
-    platform = _majority(platforms, "tier")
-    return TableStyle(casing, platform, table)
+    return _majority(casings, "lower"), _majority(platforms, "tier")
 
 
 _STYLE_MEMO: dict[tuple[int, str], tuple[str | None, str | None]] = {}

@@ -14,9 +14,15 @@ builds them without `typing` (a plain `collections.namedtuple`; type
 checkers still see `typing.NamedTuple`).
 """
 
+from __future__ import annotations
+
 from enum import IntEnum
 
 from .records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class Severity(IntEnum):
@@ -32,7 +38,7 @@ class Severity(IntEnum):
         return _LABELS[self]
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         key = text.strip().lower()
         aliases = {"info": "information", "warn": "warning", "err": "error"}
         return cls[aliases.get(key, key).upper()]
@@ -233,9 +239,62 @@ class Edit(NamedTuple):
     text: str
 
 
-class Fix(NamedTuple):
-    title: str
-    edits: tuple[Edit, ...]
+class Fix:
+    """A fix: its title and its edits. A check may hand over the recipe
+    instead (`Fix.later`), and the fix is made when first read: a run that
+    prints ten thousand tickets' findings reads none of their fixes, and
+    making them was a twentieth of its time. Immutable and compared like
+    the record it was; the recipe must not depend on when it runs."""
+
+    __slots__ = ("_edits", "_recipe", "_title")
+
+    def __init__(self, title: str, edits: tuple[Edit, ...]) -> None:
+        self._title = title
+        self._edits = edits
+        self._recipe: tuple[Callable[..., tuple[str, tuple[Edit, ...]]], tuple[object, ...]] | None = None
+
+    @classmethod
+    def later(cls, make: Callable[..., tuple[str, tuple[Edit, ...]]], *args: object) -> Fix:
+        """The fix `make(*args)` returns as (title, edits), made on first use."""
+        fix = cls.__new__(cls)
+        fix._recipe = (make, args)
+        return fix
+
+    @property
+    def recipe(self) -> tuple[Callable[..., tuple[str, tuple[Edit, ...]]], tuple[object, ...]] | None:
+        """(make, args) while the fix is not made yet; else None."""
+        return self._recipe
+
+    def _make(self) -> None:
+        make, args = self._recipe  # type: ignore[misc]
+        self._title, self._edits = make(*args)
+        self._recipe = None  # what it was made from can go
+
+    @property
+    def title(self) -> str:
+        if self._recipe is not None:
+            self._make()
+        return self._title
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        if self._recipe is not None:
+            self._make()
+        return self._edits
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Fix):
+            return NotImplemented
+        return (self.title, self.edits) == (other.title, other.edits)
+
+    def __hash__(self) -> int:
+        return hash((self.title, self.edits))
+
+    def __repr__(self) -> str:
+        return f"Fix(title={self.title!r}, edits={self.edits!r})"
+
+    def __reduce__(self) -> tuple[type[Fix], tuple[str, tuple[Edit, ...]]]:
+        return (Fix, (self.title, self.edits))
 
 
 class Diagnostic(NamedTuple):
@@ -268,7 +327,7 @@ class Distribution(NamedTuple):
     def share(self, tier: str | None) -> float:
         return self.count(tier) / self.total if self.total else 0.0
 
-    def __add__(self, other: "Distribution") -> "Distribution":
+    def __add__(self, other: Distribution) -> Distribution:
         return Distribution(
             self.haiku + other.haiku,
             self.sonnet + other.sonnet,

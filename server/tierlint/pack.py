@@ -11,6 +11,10 @@ holds the lines, and splits a row again only if something asks for its cells.
 
 from __future__ import annotations
 
+from .cells import ModelReader
+from .checks.common import set_model_now
+from .checks.context import RowContext
+from .fixes import TableStyle, table_style
 from .model import (
     SEVERITIES,
     Columns,
@@ -28,11 +32,14 @@ from .model import (
     Ticket,
 )
 from .parse import cells_of, split_row
+from .rules import RuleSet
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+# a table's number in its part, its first line, and its rows' places when not consecutive
+_Places = dict[int, tuple[int, int, "dict[int, int] | None"]]
 # headings, directives, summary lines, table infos, diagnostics, own sprint's diagnostics
 Part = tuple[
     tuple[Heading, ...],
@@ -61,6 +68,8 @@ class Packer:
         out = []
         for headings, directives, summaries, infos, diags, own in parts:
             tables = []
+            # a table's number in the part, where its first row is, and its rows' places
+            where: _Places = {}
             for info in infos:
                 t = info.table
                 rows = (t.header, t.delimiter, *t.rows)
@@ -68,6 +77,7 @@ class Packer:
                 consecutive = all(r.line == first + n for n, r in enumerate(rows))
                 # a ticket's row, by place: on consecutive lines its line tells
                 position = None if consecutive else {id(r): n for n, r in enumerate(rows)}
+                where[id(t)] = (len(tables), first, position)
                 ticks = []
                 for k in info.tickets:
                     rec = k.recommendation
@@ -96,8 +106,8 @@ class Packer:
                     directives,
                     summaries,
                     tables,
-                    [_diagnostic(x) for x in diags],
-                    None if own is None else [_diagnostic(x) for x in own],
+                    [_diagnostic(x, where) for x in diags],
+                    None if own is None else [_diagnostic(x, where) for x in own],
                 )
             )
         return rec_rows, out
@@ -106,8 +116,10 @@ class Packer:
 class Unpacker:
     """Builds the objects again from a Packer's batches, in the order sent."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], rules: RuleSet, models: ModelReader) -> None:
         self.lines = lines
+        self.rules = rules
+        self.models = models  # for the style of a table whose fix is made here
         self.recs: list[Recommendation] = []
 
     def unpack(self, packed: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> list[Part]:
@@ -123,6 +135,7 @@ class Unpacker:
         out: list[Part] = []
         for headings, directives, summaries, tables, diags, own in sections:
             infos = []
+            rowsets = []
             for rows, heading, cols, ticks, dist, cost in tables:
                 if type(rows) is tuple:  # (first line, number of rows): lines as they stand
                     first, count = rows
@@ -140,17 +153,46 @@ class Unpacker:
                     ]
                 )
                 infos.append(TableInfo(table, Columns(*cols), tickets, Distribution(*dist), cost))
+                rowsets.append(built)
+            at = _Rows(self.rules, self.models, infos, rowsets)
             out.append(
                 (
                     tuple(_unheading(h) for h in headings),
                     directives,
                     summaries,
                     tuple(infos),
-                    tuple([_undiagnostic(x) for x in diags]),
-                    None if own is None else tuple([_undiagnostic(x) for x in own]),
+                    tuple([_undiagnostic(x, at) for x in diags]),
+                    None if own is None else tuple([_undiagnostic(x, at) for x in own]),
                 )
             )
         return out
+
+
+class _Rows:
+    """A batch's rebuilt tables, for the fixes made here: a helper sends a
+    Model fix it did not make as its table, row, tier and reason."""
+
+    __slots__ = ("infos", "models", "rows", "rules", "styles")
+
+    def __init__(
+        self, rules: RuleSet, models: ModelReader, infos: list[TableInfo], rows: list[list[Row]]
+    ) -> None:
+        self.rules, self.models, self.infos, self.rows = rules, models, infos, rows
+        self.styles: dict[int, TableStyle] = {}
+
+    def fix(self, table: int, place: int, tier: str, reason: str, verb: str) -> Fix:
+        info = self.infos[table]
+        style = self.styles.get(table)
+        if style is None:
+            style = self.styles[table] = table_style(info.table, info.columns.model, self.models)
+        ctx = RowContext(self.rules, info.table, info.columns, style, self.rows[table][place], None, None)
+        return Fix.later(_set_model, ctx, tier, reason, verb)
+
+
+def _set_model(ctx: RowContext, tier: str, reason: str, verb: str) -> tuple[str, tuple[Edit, ...]]:
+    cell = ctx.cell(ctx.columns.model)
+    assert cell is not None  # the helper found it
+    return set_model_now(ctx, cell, tier, reason, verb)
 
 
 class _LineRow(Row):
@@ -209,17 +251,32 @@ def _unheading(h: tuple[int, int, str, int, int]) -> Heading:
     return tuple.__new__(Heading, (line, level, text, tuple.__new__(Span, (line, start, end))))
 
 
-def _diagnostic(d: Diagnostic) -> tuple[Any, ...]:
-    fix = None
+def _diagnostic(d: Diagnostic, where: _Places) -> tuple[Any, ...]:
+    """A diagnostic as a tuple. Its fix travels as (title, edits); a Model
+    fix not made yet as (table number, row place, tier, reason, verb), so
+    that it is made only if the receiving process needs it."""
+    fix: tuple[Any, ...] | None = None
     if d.fix is not None:
-        fix = (d.fix.title, [(*e.span, e.text) for e in d.fix.edits])
+        recipe = d.fix.recipe
+        if recipe is not None and recipe[0] is set_model_now:
+            ctx, _, tier, reason, verb = recipe[1]
+            found = where.get(id(ctx.table))  # type: ignore[attr-defined]
+            if found is not None:
+                n, first, position = found
+                row = ctx.row  # type: ignore[attr-defined]
+                fix = (n, row.line - first if position is None else position[id(row)], tier, reason, verb)
+        if fix is None:
+            fix = (d.fix.title, [(*e.span, e.text) for e in d.fix.edits])
     return (d.code, int(d.severity), d.message, *d.span, fix, d.ticket_line, d.end_line)
 
 
-def _undiagnostic(x: tuple[Any, ...], new: Any = tuple.__new__) -> Diagnostic:
+def _undiagnostic(x: tuple[Any, ...], at: _Rows, new: Any = tuple.__new__) -> Diagnostic:
     code, level, message, line, start, end, fix, ticket_line, end_line = x
     if fix is not None:
-        title, edits = fix
-        fix = new(Fix, (title, tuple([new(Edit, (new(Span, (a, b, c)), text)) for a, b, c, text in edits])))
+        if len(fix) == 5:
+            fix = at.fix(*fix)
+        else:
+            title, edits = fix
+            fix = Fix(title, tuple([new(Edit, (new(Span, (a, b, c)), text)) for a, b, c, text in edits]))
     span = new(Span, (line, start, end))
     return new(Diagnostic, (code, SEVERITIES[level], message, span, fix, ticket_line, end_line))  # type: ignore[no-any-return]

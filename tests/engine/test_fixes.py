@@ -104,3 +104,41 @@ def test_notes_after_the_value_stay_out_of_the_fix() -> None:
     text = "| # | Ticket | Model | Cost Tier |\n|---|---|---|---|\n| 1 | Create users table migration | sonnet (for now) | $$ (approx) |\n"
     fixed, _, _ = fix_all(Analyzer(default_rules()), text)
     assert fixed.splitlines()[2] == "| 1 | Create users table migration | haiku (for now) | $ (approx) |"
+
+
+def test_a_fix_is_made_when_first_read_and_once() -> None:
+    """A check hands over how to make its fix; printing findings reads none,
+    and a fix read twice is made once, equal to the fix made at once."""
+    import pickle
+
+    from tierlint.model import Edit, Fix, Span
+
+    made: list[str] = []
+
+    def make(tier: str) -> tuple[str, tuple[Edit, ...]]:
+        made.append(tier)
+        return f"Set Model to {tier}", (Edit(Span(3, 50, 55), tier),)
+
+    later = Fix.later(make, "opus")
+    assert made == [] and later.recipe == (make, ("opus",))
+    now = Fix("Set Model to opus", (Edit(Span(3, 50, 55), "opus"),))
+    assert later == now and hash(later) == hash(now)
+    assert later.title == "Set Model to opus" and later.edits == now.edits
+    assert made == ["opus"] and later.recipe is None
+    assert repr(later) == (
+        "Fix(title='Set Model to opus', edits=(Edit(span=Span(line=3, start=50, end=55), text='opus'),))"
+    )
+    assert pickle.loads(pickle.dumps(Fix.later(make, "haiku"))) == Fix(
+        "Set Model to haiku", (Edit(Span(3, 50, 55), "haiku"),)
+    )
+    assert later != Fix("Set Model to opus", ()) and later != ("Set Model to opus", now.edits)
+
+
+def test_a_check_run_leaves_its_model_fixes_unmade() -> None:
+    """Findings come with the recipe of their Model fix, not the fix: the
+    text output only says a finding is fixable."""
+    text = "| # | Ticket | Status | Owner | Model |\n|---|---|---|---|---|\n" + ROW_EMOJI + "\n"
+    (d,) = analyse(text).diagnostics
+    assert d.fix is not None and d.fix.recipe is not None
+    assert apply_edits(text, d.fix.edits) == text.replace("| haiku |", "| opus |")
+    assert d.fix.recipe is None

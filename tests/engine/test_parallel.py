@@ -19,7 +19,7 @@ from tierlint.analyze import Analyzer, _share
 from tierlint.classify import Classifier
 from tierlint.config import default_rules
 from tierlint.lines import split_lines
-from tierlint.model import Analysis
+from tierlint.model import Analysis, Edit, Span
 from tierlint.pack import Packer, Unpacker
 from tierlint.sections import scan
 
@@ -447,8 +447,8 @@ def test_results_travel_intact() -> None:
     edited = lines[:]
     edited[4] += " "  # the first table's rows no longer all stand as the lines say
     assert isinstance(Packer(edited).pack(parts)[1][0][3][0][0], list)
-    back = Unpacker(lines).unpack(packed)
-    back_by_row = Unpacker(edited).unpack(Packer(edited).pack(parts))
+    back = Unpacker(lines, analyzer.rules, analyzer.models).unpack(packed)
+    back_by_row = Unpacker(edited, analyzer.rules, analyzer.models).unpack(Packer(edited).pack(parts))
     from tierlint.analyze import Settings
 
     original = analyzer._analyze(lines, layout, Settings(), parts)
@@ -467,6 +467,40 @@ def test_results_travel_intact() -> None:
         for t in info.tickets
     )
     assert len(original.tickets) == 5
+
+
+def test_model_fixes_travel_unmade_and_are_made_alike() -> None:
+    """A helper sends a Model fix it has not made as its table, row and
+    tier; the receiving process makes the very fix the helper would have,
+    on rows that travel by line and on rows that travel one by one."""
+    lines = split_lines(ROUND_TRIP)
+    edited = lines[:]
+    edited[4] += " "  # the first table's rows then travel one by one
+    docs = "documentation is boilerplate prose: JSDoc and README sections"
+    for source in (lines, edited):
+        analyzer = Analyzer(default_rules())
+        parts = analyzer._sections(lines, scan(lines))
+        packed = Packer(source).pack(parts)
+        sent = [x[6] for section in packed[1] for x in section[4]]
+        assert sent == [
+            (0, 2, "opus", "security/payment is always opus", "Set"),  # table 0, row 2 (the header is row 0)
+            (0, 4, "haiku", docs, "Set"),
+            (0, 2, "opus", "security/payment is always opus", "Set"),  # the next section's first table
+            (0, 3, "haiku", "boilerplate and file structure follow a template", "Set"),
+        ]
+        back = Unpacker(source, analyzer.rules, analyzer.models).unpack(packed)
+        rebuilt = [d for part in back for d in part[4]]
+        assert all(d.fix is not None and d.fix.recipe is not None for d in rebuilt)  # not made yet
+        assert [(d.fix.title, d.fix.edits) for d in rebuilt] == [
+            ("Set Model to opus — security/payment is always opus", (Edit(Span(4, 48, 54), "opus"),)),
+            (f"Set Model to haiku — {docs}", (Edit(Span(6, 42, 43), " haiku "),)),
+            ("Set Model to opus — security/payment is always opus", (Edit(Span(12, 55, 60), "opus"),)),
+            (
+                "Set Model to haiku — boilerplate and file structure follow a template",
+                (Edit(Span(13, 37, 43), "haiku"),),
+            ),
+        ]
+        assert rebuilt == [d for part in parts for d in part[4]]  # what the helper would have made
 
 
 def corpus_titles() -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..codes import CODES
 from ..fixes import set_cell
-from ..model import Cell, Edit, Recommendation, Severity, Span, Sprint
+from ..model import Cell, Edit, Fix, Recommendation, Severity, Span, Sprint
 from .context import RowContext
 
 
@@ -25,6 +25,18 @@ def model_fix(ctx: RowContext, cell: Cell, tier: str) -> Edit:
     assert ctx.columns.model is not None
     raw = ctx.row.text[cell.start : cell.end]
     return set_cell(cell, model_text(ctx, tier), ctx.style.is_aligned(ctx.columns.model), raw)
+
+
+def set_model(ctx: RowContext, cell: Cell, tier: str, reason: str, verb: str = "Set") -> Fix:
+    """The fix that writes `tier` into the Model cell, made when first read."""
+    return Fix.later(set_model_now, ctx, cell, tier, reason, verb)
+
+
+def set_model_now(
+    ctx: RowContext, cell: Cell, tier: str, reason: str, verb: str
+) -> tuple[str, tuple[Edit, ...]]:
+    """`set_model`'s title and edits, made at once."""
+    return set_title(ctx, tier, reason, verb), (model_fix(ctx, cell, tier),)
 
 
 def set_title(ctx: RowContext, tier: str, reason: str, verb: str = "Set") -> str:

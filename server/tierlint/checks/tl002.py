@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Diagnostic, Fix
+from ..model import Diagnostic
 from ..rules import TIERS
-from .common import model_fix, set_title, severity
+from .common import set_model, severity
 from .context import RowContext
 
 CODE = "TL002"
@@ -27,5 +27,5 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
     fix = None
     if guess:
         message += f"; did you mean '{guess[0]}'?"
-        fix = Fix(set_title(ctx, guess[0], "", "Change"), (model_fix(ctx, cell, guess[0]),))
+        fix = set_model(ctx, cell, guess[0], "", "Change")
     yield Diagnostic(CODE, severity(CODE), message, cell.span, fix, t.line)

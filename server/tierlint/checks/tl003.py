@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Diagnostic, Fix, Severity
-from .common import model_fix, set_title, severity
+from ..model import Diagnostic, Severity
+from .common import set_model, severity
 from .context import RowContext
 
 CODE = "TL003"
@@ -25,5 +25,5 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
         return
     level = Severity.ERROR if rec.always else severity(CODE)
     message = f"Under-tiered: '{value.name}' is {value.tier}, but this ticket needs {rec.tier}: {rec.reason}"
-    fix = Fix(set_title(ctx, rec.tier, rec.reason), (model_fix(ctx, cell, rec.tier),))
+    fix = set_model(ctx, cell, rec.tier, rec.reason)
     yield Diagnostic(CODE, level, message, cell.span, fix, t.line)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Diagnostic, Fix
-from .common import model_fix, set_title, severity
+from ..model import Diagnostic
+from .common import set_model, severity
 from .context import RowContext
 
 CODE = "TL004"
@@ -28,5 +28,5 @@ def check(ctx: RowContext) -> Iterator[Diagnostic]:
         f"Over-tiered: '{value.name}' is {value.tier} ({ratio:.3g}x the cost of {rec.tier}); "
         f"{rec.tier} is enough: {rec.reason}"
     )
-    fix = Fix(set_title(ctx, rec.tier, rec.reason), (model_fix(ctx, cell, rec.tier),))
+    fix = set_model(ctx, cell, rec.tier, rec.reason)
     yield Diagnostic(CODE, severity(CODE), message, cell.span, fix, t.line)
