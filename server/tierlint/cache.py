@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 # The modules that define what a cached rule set is made of.
-_MODULES = ("cache.py", "pickling.py", "programs.py", "rules.py", "templates.py")
+_MODULES = ("cache.py", "classify.py", "config.py", "pickling.py", "programs.py", "rules.py", "templates.py")
 
 
 def cache_dir() -> Path | None:

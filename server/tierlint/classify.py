@@ -25,7 +25,7 @@ from .cells import clean
 from .model import Modifier, Recommendation
 from .records import NamedTuple
 from .rules import Override, Role, RuleSet, TicketRule
-from .templates import Compounds, Matcher, TemplateIndex, vocabulary
+from .templates import Compounds, IndexTables, Matcher, TemplateIndex, index_tables, vocabulary
 
 DEFAULT_TIER = "sonnet"
 ROLE_SECTION = "Ticket-to-Model Mapping › By Owner Role"
@@ -86,6 +86,28 @@ def _least_shared(size: int, need: float) -> int | None:
     return None
 
 
+# The rule words compound words are split at, and the template index's tables.
+Tables = tuple[frozenset[str], IndexTables]
+# the tables kept with a cached rule set (`keep_tables`), by the rule set's id, with it
+_TABLES: dict[int, tuple[RuleSet, Tables]] = {}
+
+
+def tables_of(rules: RuleSet) -> Tables:
+    """What a classifier looks rule words and templates up in: a function of
+    the rule set alone, so a cached rule set keeps them (building them took
+    about 5 ms, in every process of a run)."""
+    matchers = [r.pattern for r in rules.rules] + [o.pattern for o in rules.overrides]
+    texts = [t.text for m in matchers + [r.pattern for r in rules.roles] for t in m.templates]
+    for value in rules.slots.values():
+        texts.extend([value] if isinstance(value, str) else value)
+    return Compounds.vocabulary_of(vocabulary(texts)), index_tables(rules.matchers())
+
+
+def keep_tables(rules: RuleSet, tables: Tables) -> None:
+    """Classifiers of `rules` use `tables` (from its cache) from now on."""
+    _TABLES[id(rules)] = (rules, tables)
+
+
 class Classifier:
     """Classifies ticket texts against one rule set; results are memoised, since
     real backlogs and every keystroke in an editor repeat the same tickets."""
@@ -109,17 +131,15 @@ class Classifier:
         self._place_maps: tuple[list[Matcher], dict[int, int], dict[int, int]] | None = None
 
     def _tools(self) -> tuple[TemplateIndex, Compounds]:
-        """The template index and the compound-word splitter, built on the
-        first classification: a big run forks its helpers before that, so the
-        main process's start does not wait for them."""
+        """The template index and the compound-word splitter, made on the
+        first classification from the rule set's tables (`tables_of`), each
+        classifier with memos of its own."""
         if self._index_and_compounds is None:
             rules = self.rules
-            matchers = [r.pattern for r in rules.rules] + [o.pattern for o in rules.overrides]
-            texts = [t.text for m in matchers + [r.pattern for r in rules.roles] for t in m.templates]
-            for value in rules.slots.values():
-                texts.extend([value] if isinstance(value, str) else value)
-            compounds = Compounds(vocabulary(texts))
-            self._index_and_compounds = (TemplateIndex(rules.matchers(), compounds), compounds)
+            kept = _TABLES.get(id(rules))
+            words, tables = kept[1] if kept is not None and kept[0] is rules else tables_of(rules)
+            compounds = Compounds(words)
+            self._index_and_compounds = (TemplateIndex(rules.matchers(), compounds, tables), compounds)
         return self._index_and_compounds
 
     @property

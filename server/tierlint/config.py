@@ -16,6 +16,7 @@ from types import MappingProxyType
 from . import regexes
 from .analyze import Settings
 from .cache import cached
+from .classify import Tables, keep_tables, tables_of
 from .codes import CODES, is_selector
 from .records import NamedTuple
 from .rules import (
@@ -79,13 +80,26 @@ _DEFAULT: RuleSet | None = None
 _DEFAULT_DOCS: list[tuple[str, dict[str, Any]]] | None = None
 
 
+class _Kept(NamedTuple):
+    """What the cache keeps of the shipped rule set: the rules, and the
+    tables their classifiers look words and templates up in."""
+
+    rules: RuleSet
+    tables: Tables
+
+
+def _build_default() -> _Kept:
+    rules = build(_default_docs())
+    return _Kept(rules, tables_of(rules))
+
+
 def default_rules() -> RuleSet:
     global _DEFAULT
     if _DEFAULT is None:
         directory = default_rules_dir()
-        _DEFAULT = cached(
-            list(directory.glob("*.toml")), lambda: build(_default_docs()), RuleSet, keep_programs
-        )
+        kept = cached(list(directory.glob("*.toml")), _build_default, _Kept, lambda k: keep_programs(k.rules))
+        keep_tables(*kept)
+        _DEFAULT = kept.rules
     return _DEFAULT
 
 

@@ -313,9 +313,14 @@ class Compounds:
 
     _TOKEN = re.compile(r"[A-Za-z]{6,}")
 
-    def __init__(self, vocabulary: set[str]) -> None:
-        self.vocab = frozenset(w for w in vocabulary if len(w) >= 3)
+    def __init__(self, vocabulary: set[str] | frozenset[str]) -> None:
+        self.vocab = self.vocabulary_of(vocabulary)
         self._memo: dict[str, str] = {}
+
+    @staticmethod
+    def vocabulary_of(words: set[str] | frozenset[str]) -> frozenset[str]:
+        """The words a compound is split at."""
+        return frozenset(w for w in words if len(w) >= 3)
 
     def _known(self, word: str) -> bool:
         v = self.vocab
@@ -635,6 +640,37 @@ _NOTHING: frozenset[int] = frozenset()
 _Needs = tuple[int, frozenset[int]]
 
 
+# (template, its matcher, the requirements it needs) by what anchors it; those
+# anchored by nothing; word -> the requirements it satisfies exactly; word
+# prefixes with their requirement, by their first three letters
+IndexTables = tuple[
+    dict[int, list[_Entry]], list[_Entry], dict[str, frozenset[int]], dict[str, list[tuple[str, int]]]
+]
+
+
+def index_tables(matchers: list[Matcher]) -> IndexTables:
+    """What a TemplateIndex looks templates up in. Every distinct requirement
+    gets a number (its bit)."""
+    anchored: dict[int, list[_Entry]] = {}
+    always: list[_Entry] = []
+    ids: dict[Anchor, int] = {}
+    for m in matchers:
+        for t in m.templates:
+            needs = frozenset([ids.setdefault(a, len(ids)) for a in t.needs])
+            if t.anchor is None:
+                always.append((t, m, needs))
+            else:
+                anchored.setdefault(ids[t.anchor], []).append((t, m, needs))
+    exact: dict[str, set[int]] = {}
+    prefixes: dict[str, list[tuple[str, int]]] = {}
+    for (words, starts), n in ids.items():
+        for w in words:
+            exact.setdefault(w, set()).add(n)
+        for p in starts:
+            prefixes.setdefault(p[:3], []).append((p, n))
+    return anchored, always, {w: frozenset(found) for w, found in exact.items()}, prefixes
+
+
 class TemplateIndex:
     """Finds, for one ticket text, which matchers match, running only the
     templates whose required words all occur in the text (a handful of the
@@ -649,28 +685,13 @@ class TemplateIndex:
     requirements are worked out once per word, since titles share their
     words far more than their texts."""
 
-    def __init__(self, matchers: list[Matcher], splitter: Compounds | None = None) -> None:
+    def __init__(
+        self, matchers: list[Matcher], splitter: Compounds | None = None, tables: IndexTables | None = None
+    ) -> None:
+        """`tables`: what `index_tables(matchers)` gives, kept with a cached
+        rule set (building them is most of a classifier's start)."""
         self.splitter = splitter
-        # (template, its matcher, the requirements it needs), by what anchors it
-        self._anchored: dict[int, list[_Entry]] = {}
-        self._always: list[_Entry] = []
-        ids: dict[Anchor, int] = {}
-        for m in matchers:
-            for t in m.templates:
-                needs = frozenset([ids.setdefault(a, len(ids)) for a in t.needs])
-                if t.anchor is None:
-                    self._always.append((t, m, needs))
-                else:
-                    self._anchored.setdefault(ids[t.anchor], []).append((t, m, needs))
-        # word -> the requirements it satisfies exactly; word prefixes by their first letters
-        exact: dict[str, set[int]] = {}
-        self._prefixes: dict[str, list[tuple[str, int]]] = {}
-        for (words, prefixes), n in ids.items():
-            for w in words:
-                exact.setdefault(w, set()).add(n)
-            for p in prefixes:
-                self._prefixes.setdefault(p[:3], []).append((p, n))
-        self._exact = {w: frozenset(found) for w, found in exact.items()}
+        self._anchored, self._always, self._exact, self._prefixes = tables or index_tables(matchers)
         self._word_needs: dict[str, _Needs] = {}
         # a title's word as written -> its split form and what it and that satisfy
         self._read: dict[str, tuple[str, int, frozenset[int]]] = {}

@@ -186,3 +186,30 @@ def test_a_regex_program_that_does_not_load_falls_back_to_compiling() -> None:
         t._kept, t._folded, t._rx = (source, rest, broken, broken, broken), None, None  # type: ignore[assignment]
         assert t.search(title, fold_text(title)) == span  # the folded way
         assert t.search(title + " for Zoë", None) == span  # the IGNORECASE way
+
+
+def test_the_shipped_rule_set_keeps_its_classifier_tables(
+    where: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache keeps the tables a classifier looks words and templates up
+    in with the shipped rule set; classifiers made from them recommend what
+    ones that build their own do, and each keeps memos of its own."""
+    from tierlint import classify
+
+    monkeypatch.setattr(config, "_DEFAULT", None)
+    config.default_rules()  # builds and stores
+    monkeypatch.setattr(config, "_DEFAULT", None)
+    rules = config.default_rules()  # read back
+    assert classify._TABLES[id(rules)][0] is rules
+    built: list[object] = []
+    real = classify.tables_of
+    monkeypatch.setattr(classify, "tables_of", lambda r: built.append(r) or real(r))
+    a, b = classify.Classifier(rules), classify.Classifier(rules)
+    index_a, index_b = a._tools()[0], b._tools()[0]
+    assert built == []  # nothing built: the tables came with the rules
+    assert index_a._anchored is index_b._anchored and index_a._read is not index_b._read
+    titles = ["Implement password reset flow", "Create users table migration", "Add LoginForm component"]
+    own = classify.Classifier(fresh())
+    assert [a.classify(t, "Backend") for t in titles] == [own.classify(t, "Backend") for t in titles]
+    assert built and built[0] is not rules  # the fresh rule set built its own
+    assert index_a._read and not index_b._read
