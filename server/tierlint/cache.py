@@ -17,8 +17,7 @@ import contextlib
 import os
 import sys
 import zlib
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 from . import __version__
 
@@ -27,31 +26,37 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     T = TypeVar("T")
+    # a path as a string or a path object: os.fspath takes both, and pathlib
+    # (with urllib and ipaddress, a tenth of the CLI's imports) stays unloaded
+    StrPath = str | os.PathLike[str]
 
 # The modules that define what a cached rule set is made of.
 _MODULES = ("cache.py", "classify.py", "config.py", "pickling.py", "programs.py", "rules.py", "templates.py")
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     if os.environ.get("TIERLINT_NO_CACHE", "").strip() not in ("", "0"):
         return None
     named = os.environ.get("TIERLINT_CACHE_DIR")
     if named:
-        return Path(named)
+        return named
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA")
-        return Path(base) / "tierlint" / "cache" if base else None
+        return os.path.join(base, "tierlint", "cache") if base else None
     base = os.environ.get("XDG_CACHE_HOME")
     if not base:
         home = os.path.expanduser("~")
         if not os.path.isabs(home):
             return None  # no home to keep it in: never litter the working folder
         base = os.path.join(home, ".cache")
-    return Path(base) / "tierlint"
+    return os.path.join(base, "tierlint")
 
 
 def cached(
-    sources: list[Path], build: Callable[[], T], kind: type, prepare: Callable[[T], None] | None = None
+    sources: Sequence[StrPath],
+    build: Callable[[], T],
+    kind: type,
+    prepare: Callable[[T], None] | None = None,
 ) -> T:
     """`build()`, or what it gave last time for the same `sources`. A value
     about to be stored is first given to `prepare` (work worth keeping, but
@@ -59,17 +64,18 @@ def cached(
     where = cache_dir()
     if where is None:
         return build()
-    here = Path(__file__).parent
+    here = os.path.dirname(__file__)
     data = [f"{__version__} {sys.version}".encode()]
     try:
-        for path in [*sorted(sources), *(here / name for name in _MODULES)]:
-            data += [path.name.encode(), path.read_bytes()]
+        for path in [*sorted(map(os.fspath, sources)), *(os.path.join(here, name) for name in _MODULES)]:
+            with open(path, "rb") as f:
+                data += [os.path.basename(path).encode(), f.read()]
     except OSError:
         return build()
     # Two checksums and the length tell versions apart (hashlib's import alone
     # would cost a fifth of what the cache saves); nobody but the user writes here.
     blob = b"\0".join(data)
-    path = where / f"rules-{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}{len(blob):x}.pickle"
+    path = os.path.join(where, f"rules-{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}{len(blob):x}.pickle")
     found = load(path, kind)
     if found is not None:
         return found  # type: ignore[no-any-return]
@@ -80,7 +86,7 @@ def cached(
     return value
 
 
-def load(path: Path, kind: type) -> object | None:
+def load(path: StrPath, kind: type) -> object | None:
     """The pickle at `path` if it is a `kind`, the user's own and whole; else None."""
     from . import pickling
 
@@ -94,16 +100,18 @@ def load(path: Path, kind: type) -> object | None:
     return value if isinstance(value, kind) else None
 
 
-def store(path: Path, value: object) -> None:
+def store(path: StrPath, value: object) -> None:
     """Pickle `value` to `path` all at once (a rename), or not at all."""
     import tempfile
 
     from . import pickling
 
+    path = os.fspath(path)
+    folder, name = os.path.split(path)
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.splitext(name)[0]}-", dir=folder)
         with os.fdopen(fd, "wb") as f:
             pickling.dump(value, f, pickling.HIGHEST)
         os.replace(tmp, path)

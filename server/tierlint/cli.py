@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fnmatch
 import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from . import __version__, regexes
 from .analyze import Analyzer, Settings, fix_all
@@ -22,7 +20,7 @@ from .config import Config, ConfigError, ConfigResolver, default_config
 from .output import FileResult, render_github, render_json, render_sarif, render_text
 from .parallel import default_workers
 from .rules import RuleError, RuleSet
-from .sources import Source, SourceError, decode, encode, read, walk, write_atomic
+from .sources import Source, SourceError, clean_path, decode, encode, read, walk, write_atomic
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -139,13 +137,13 @@ def _codes(value: str | None, flag: str) -> tuple[str, ...] | None:
 
 class Runner:
     def __init__(self, config_path: str | None) -> None:
-        explicit = Path(config_path) if config_path else None
-        if explicit is not None and not explicit.is_file():
+        explicit = config_path or None
+        if explicit is not None and not os.path.isfile(explicit):
             raise ConfigError(config_path or "", None, "", "config file not found")
         self.resolver = ConfigResolver(explicit)
         self._analyzers: dict[int, Analyzer] = {}
 
-    def config(self, path: Path) -> Config:
+    def config(self, path: str) -> Config:
         return self.resolver.for_path(path)
 
     def analyzer(self, rules: RuleSet) -> Analyzer:
@@ -155,22 +153,22 @@ class Runner:
         return self._analyzers[key]
 
 
-def _collect(paths: Sequence[str], runner: Runner) -> tuple[list[tuple[str, Path | None]], list[str]]:
+def _collect(paths: Sequence[str], runner: Runner) -> tuple[list[tuple[str, str | None]], list[str]]:
     """(display name, path) for every file to check; '-' means stdin."""
-    out: list[tuple[str, Path | None]] = []
+    out: list[tuple[str, str | None]] = []
     errors: list[str] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for raw in paths:
         if raw == "-":
             out.append(("-", None))
             continue
-        p = Path(raw)
-        if p.is_dir():
+        p = clean_path(raw)
+        if os.path.isdir(p):
             for f in walk(p):
                 try:
-                    resolved = f.resolve()
+                    resolved = os.path.realpath(f)
                 except (OSError, RuntimeError):
-                    resolved = f.absolute()
+                    resolved = os.path.abspath(f)
                 if resolved in seen:
                     continue
                 try:
@@ -180,24 +178,32 @@ def _collect(paths: Sequence[str], runner: Runner) -> tuple[list[tuple[str, Path
                 if cfg is not None and _excluded(f, cfg):
                     continue
                 seen.add(resolved)
-                out.append((str(f), f))
-        elif p.is_symlink() or p.exists():
-            with contextlib.suppress(OSError, RuntimeError):  # a loop: reading reports it
-                seen.add(p.resolve())
+                out.append((f, f))
+        elif os.path.islink(p) or os.path.exists(p):
+            with contextlib.suppress(OSError, RuntimeError, ValueError):  # a loop: reading reports it
+                seen.add(os.path.realpath(p))
             out.append((raw, p))
         else:
             errors.append(f"{raw}: no such file or directory")
     return out, errors
 
 
-def _excluded(path: Path, cfg: Config) -> bool:
+def _excluded(path: str, cfg: Config) -> bool:
     if not cfg.exclude or cfg.root is None:
         return False
-    try:
-        rel = path.resolve().relative_to(cfg.root.resolve()).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.name, pat) for pat in cfg.exclude)
+    import fnmatch
+
+    where, root = os.path.realpath(path), os.path.realpath(cfg.root)
+    if where == root:
+        rel = "."
+    elif where.startswith(root.rstrip(os.sep) + os.sep):
+        rel = where[len(root.rstrip(os.sep)) + 1 :]
+    else:
+        rel = path  # outside the config's folder: as given
+    if os.altsep:
+        rel = rel.replace(os.sep, os.altsep)
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(name, pat) for pat in cfg.exclude)
 
 
 def _settings(cfg: Config, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> Settings:
@@ -237,7 +243,7 @@ def cmd_check(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
     diffs: list[str] = []
     for name, path in files:
         display = args.stdin_filename or "-" if path is None else name
-        where = Path(args.stdin_filename) if path is None and args.stdin_filename else (path or Path.cwd())
+        where = args.stdin_filename if path is None and args.stdin_filename else (path or os.getcwd())
         try:
             cfg = runner.config(where)
             source = _read_stdin(display) if path is None else read(path, name)
@@ -311,7 +317,7 @@ def cmd_check(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
 def _diff(name: str, before: str, after: str) -> str:
     a = before.splitlines(keepends=True)
     b = after.splitlines(keepends=True)
-    old, new = (name, name) if Path(name).is_absolute() else (f"a/{name}", f"b/{name}")
+    old, new = (name, name) if os.path.isabs(name) else (f"a/{name}", f"b/{name}")
     import difflib
 
     return "".join(difflib.unified_diff(a, b, fromfile=old, tofile=new))
@@ -329,7 +335,7 @@ def cmd_report(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
     failed = bool(missing)
     for name, path in files:
         display = args.stdin_filename or "-" if path is None else name
-        where = Path(args.stdin_filename) if path is None and args.stdin_filename else (path or Path.cwd())
+        where = args.stdin_filename if path is None and args.stdin_filename else (path or os.getcwd())
         try:
             cfg = runner.config(where)
             source = _read_stdin(display) if path is None else read(path, name)
@@ -346,7 +352,7 @@ def cmd_report(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
 
 
 def cmd_explain(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
-    cfg = ConfigResolver(Path(args.config)).for_path(Path.cwd()) if args.config else _cwd_config()
+    cfg = ConfigResolver(args.config).for_path(os.getcwd()) if args.config else _cwd_config()
     analyzer = Analyzer(cfg.rules)
     rec = analyzer.classifier.classify(args.ticket.strip(), args.owner.strip())
     role = analyzer.classifier.role(args.owner) if args.owner else None
@@ -399,7 +405,7 @@ def cmd_explain(args: argparse.Namespace, out: list[str], err: list[str]) -> int
 
 def _cwd_config() -> Config:
     try:
-        return ConfigResolver().for_path(Path.cwd())
+        return ConfigResolver().for_path(os.getcwd())
     except ConfigError:
         raise
     except OSError:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from types import MappingProxyType
 
 from . import regexes
@@ -27,12 +26,16 @@ from .rules import (
     keep_programs,
     load_documents,
     toml,
+    toml_files,
     validate_document,
 )
+from .sources import clean_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from .cache import StrPath
 
 CONFIG_NAMES = ("tierlint.toml", ".tierlint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "information", "info", "hint", "off")
@@ -67,12 +70,12 @@ class ConfigError(ValueError):
 class Config(NamedTuple):
     """A resolved configuration: the file it came from (None = defaults)."""
 
-    path: Path | None
+    path: str | None
     settings: Settings
     rules: RuleSet
     exclude: tuple[str, ...] = ()
-    rule_files: tuple[Path, ...] = ()
-    root: Path | None = None
+    rule_files: tuple[str, ...] = ()
+    root: str | None = None
     raw: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -97,7 +100,7 @@ def default_rules() -> RuleSet:
     global _DEFAULT
     if _DEFAULT is None:
         directory = default_rules_dir()
-        kept = cached(list(directory.glob("*.toml")), _build_default, _Kept, lambda k: keep_programs(k.rules))
+        kept = cached(toml_files(directory), _build_default, _Kept, lambda k: keep_programs(k.rules))
         keep_tables(*kept)
         _DEFAULT = kept.rules
     return _DEFAULT
@@ -114,26 +117,36 @@ def default_config() -> Config:
     return Config(None, Settings(), default_rules())
 
 
-def find_config_file(start: Path) -> Path | None:
+def find_config_file(start: StrPath) -> str | None:
     """The nearest config file in `start` or its parents."""
-    directory = start if start.is_dir() else start.parent
-    directory = directory.resolve()
-    for d in (directory, *directory.parents):
+    d = folder_of(start)
+    while True:
         for name in CONFIG_NAMES:
-            candidate = d / name
-            if candidate.is_file():
+            candidate = os.path.join(d, name)
+            if os.path.isfile(candidate):
                 if name == "pyproject.toml" and not _has_tool_section(candidate):
                     continue
                 return candidate
-    return None
+        up = os.path.dirname(d)
+        if up == d:
+            return None
+        d = up
+
+
+def folder_of(path: StrPath) -> str:
+    """The folder a path's configuration is looked for from: the path itself
+    when it is one, else the folder it is in; resolved."""
+    p = clean_path(os.fspath(path))
+    return os.path.realpath(p if os.path.isdir(p) else os.path.dirname(p) or ".")
 
 
 _TOOL_SECTION = regexes.compile(r"^\s*\[\s*tool\s*\.\s*tierlint\b", re.MULTILINE)
 
 
-def _has_tool_section(path: Path) -> bool:
+def _has_tool_section(path: str) -> bool:
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
     except OSError:
         return False
     return _TOOL_SECTION.search(text) is not None
@@ -152,9 +165,11 @@ def _locate(text: str, key: str) -> int | None:
     return None
 
 
-def load_config_file(path: Path) -> Config:
+def load_config_file(path: StrPath) -> Config:
+    path = os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), None, "", f"cannot read config file: {exc}") from exc
     tomllib = toml()
@@ -164,7 +179,7 @@ def load_config_file(path: Path) -> Config:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError(str(path), int(m.group(1)) if m else None, "", f"invalid TOML: {exc}") from exc
     prefix = ""
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         doc = doc.get("tool", {}).get("tierlint", {})
         prefix = "tool.tierlint."
     if not isinstance(doc, dict):
@@ -172,7 +187,7 @@ def load_config_file(path: Path) -> Config:
     return _from_mapping(doc, path, text, prefix)
 
 
-def _from_mapping(doc: Mapping[str, Any], path: Path, text: str, prefix: str) -> Config:
+def _from_mapping(doc: Mapping[str, Any], path: str, text: str, prefix: str) -> Config:
     def fail(key: str, message: str) -> ConfigError:
         return ConfigError(str(path), _locate(text, key), prefix + key, message)
 
@@ -215,16 +230,17 @@ def _from_mapping(doc: Mapping[str, Any], path: Path, text: str, prefix: str) ->
         rule_files = [rule_files]
     if not isinstance(rule_files, list) or not all(isinstance(v, str) for v in rule_files):
         raise fail("rules", f"expected a path or a list of paths to rule files, got {rule_files!r}")
-    base = path.parent
+    base = os.path.dirname(path)
     files = []
     extra_docs: list[tuple[str, Mapping[str, Any]]] = []
     tomllib = toml()
     for rel in rule_files:
-        p = (base / rel).resolve()
-        if not p.is_file():
+        p = os.path.realpath(os.path.join(base, rel))
+        if not os.path.isfile(p):
             raise fail("rules", f"rule file not found: {rel}")
         try:
-            rtext = p.read_text(encoding="utf-8")
+            with open(p, encoding="utf-8") as f:
+                rtext = f.read()
             rdoc = tomllib.loads(rtext)
         except (OSError, UnicodeDecodeError) as exc:
             raise fail("rules", f"cannot read rule file {rel}: {exc}") from exc
@@ -232,7 +248,7 @@ def _from_mapping(doc: Mapping[str, Any], path: Path, text: str, prefix: str) ->
             m = re.search(r"line (\d+)", str(exc))
             raise ConfigError(str(p), int(m.group(1)) if m else None, "", f"invalid TOML: {exc}") from exc
         _validate(rdoc, p, rtext, "")
-        extra_docs.append((str(p), rdoc))
+        extra_docs.append((p, rdoc))
         files.append(p)
     inline = {k: v for k, v in doc.items() if k in RULE_SECTIONS}
     if inline:
@@ -251,7 +267,7 @@ def _from_mapping(doc: Mapping[str, Any], path: Path, text: str, prefix: str) ->
     return Config(path, settings, rules, tuple(exclude), tuple(files), base, dict(doc))
 
 
-def _validate(doc: Mapping[str, Any], path: Path, text: str, prefix: str) -> None:
+def _validate(doc: Mapping[str, Any], path: str, text: str, prefix: str) -> None:
     try:
         validate_document(doc)
     except RuleError as exc:
@@ -274,19 +290,19 @@ def _locate_where(text: str, where: str) -> int | None:
 
 
 def _owner_of(
-    where: str, docs: list[tuple[str, Mapping[str, Any]]], path: Path, text: str, prefix: str
-) -> tuple[Path, str, str]:
+    where: str, docs: list[tuple[str, Mapping[str, Any]]], path: str, text: str, prefix: str
+) -> tuple[str, str, str]:
     """Which extra rule document an error after merging comes from."""
     m = re.match(r"^\w+ '([^']*)'", where)
     ident = m.group(1) if m else None
     for name, doc in reversed(docs):
         if ident and ident in repr(doc):
-            p = Path(name)
-            if p == path:
+            if name == path:
                 return path, text, prefix
             try:
-                return p, p.read_text(encoding="utf-8"), ""
-            except OSError:
+                with open(name, encoding="utf-8") as f:
+                    return name, f.read(), ""
+            except (OSError, UnicodeDecodeError):
                 break
     return path, text, prefix
 
@@ -301,21 +317,21 @@ def _suggest(key: str, known: tuple[str, ...]) -> str:
 class ConfigResolver:
     """Finds and caches the configuration for each directory."""
 
-    def __init__(self, explicit: Path | None = None) -> None:
-        self.explicit = explicit
-        self._by_dir: dict[Path, Path | None] = {}
-        self._loaded: dict[tuple[Path, float], Config] = {}
+    def __init__(self, explicit: StrPath | None = None) -> None:
+        self.explicit = None if explicit is None else os.fspath(explicit)
+        self._by_dir: dict[str, str | None] = {}
+        self._loaded: dict[tuple[str, float], Config] = {}
 
-    def for_path(self, path: Path) -> Config:
+    def for_path(self, path: StrPath) -> Config:
         if self.explicit is not None:
             return self._load(self.explicit)
-        directory = (path if path.is_dir() else path.parent).resolve()
+        directory = folder_of(path)
         if directory not in self._by_dir:
             self._by_dir[directory] = find_config_file(directory)
         found = self._by_dir[directory]
         return self._load(found) if found is not None else default_config()
 
-    def _load(self, path: Path) -> Config:
+    def _load(self, path: str) -> Config:
         try:
             stamp = os.stat(path).st_mtime
         except OSError as exc:

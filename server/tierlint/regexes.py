@@ -19,10 +19,6 @@ import sys
 
 from .programs import Program, compiled, program_of
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from pathlib import Path
-
 # pattern and flags -> program; None for one that does not round-trip (compiled every time)
 _store: dict[tuple[str, int], Program | None] | None = None
 # what this process compiled, and how: a program, None as above, or _AFRESH
@@ -71,7 +67,7 @@ def keep() -> None:
     if not any(how is _AFRESH for how in _used.values()):
         return
     path = _path()
-    if path is None or not _writable(path.parent):
+    if path is None or not _writable(os.path.dirname(path)):
         return  # no cache, or one this user cannot write: not worth the programs' cost
     mine = {key: program_of(*key) if how is _AFRESH else how for key, how in _used.items()}
     _used.update(mine)  # tried once a process, whatever happens next
@@ -81,15 +77,15 @@ def keep() -> None:
     cache.store(path, {**(_store or {}), **mine})  # never raises an Exception
 
 
-def _writable(folder: Path) -> bool:
+def _writable(folder: str) -> bool:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
     except OSError:
         return False
     return os.access(folder, os.W_OK)
 
 
-def _path() -> Path | None:
+def _path() -> str | None:
     from .cache import cache_dir
 
     where = cache_dir()
@@ -99,7 +95,7 @@ def _path() -> Path | None:
     import zlib
 
     engine = f"{sys.version} {getattr(_sre, 'MAGIC', '')} {getattr(_sre, 'CODESIZE', '')}"
-    return where / f"regexes-{zlib.crc32(engine.encode()):08x}.pickle"
+    return os.path.join(where, f"regexes-{zlib.crc32(engine.encode()):08x}.pickle")
 
 
 def _load() -> dict[tuple[str, int], Program | None]:

@@ -6,10 +6,10 @@ names, ticket patterns, roles, overrides and sprint targets comes from here.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from types import MappingProxyType, ModuleType
 
 from . import regexes
@@ -164,23 +164,30 @@ def batching_ids(data: Mapping[str, Any]) -> list[str]:
     return list(data.get("batching", {}).get("rules", []))
 
 
-def default_rules_dir() -> Path:
+def default_rules_dir() -> str:
     """The shipped rule set: inside the wheel, or `rules/` in a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "rules", here.parent.parent / "rules"):
-        if (candidate / "tiers.toml").is_file():
+    here = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (os.path.join(here, "rules"), os.path.join(here, "..", "..", "rules")):
+        candidate = os.path.normpath(candidate)
+        if os.path.isfile(os.path.join(candidate, "tiers.toml")):
             return candidate
     raise RuleError("rules", "the default rule set is missing from this installation")
 
 
-def load_documents(directory: Path) -> list[tuple[str, dict[str, Any]]]:
+def toml_files(directory: str) -> list[str]:
+    """The rule files (`*.toml`) of a directory, by name."""
+    return [os.path.join(directory, name) for name in sorted(os.listdir(directory)) if name.endswith(".toml")]
+
+
+def load_documents(directory: str) -> list[tuple[str, dict[str, Any]]]:
     docs = []
     tomllib = toml()
-    for path in sorted(directory.glob("*.toml")):
+    for path in toml_files(directory):
         try:
-            docs.append((path.name, tomllib.loads(path.read_text(encoding="utf-8"))))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise RuleError(str(path), f"cannot read rule file: {exc}") from exc
+            with open(path, encoding="utf-8") as f:
+                docs.append((os.path.basename(path), tomllib.loads(f.read())))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise RuleError(path, f"cannot read rule file: {exc}") from exc
     return docs
 
 

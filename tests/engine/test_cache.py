@@ -23,7 +23,7 @@ BACKLOG = """## Sprint 1: Auth
 
 
 def sources() -> list[Path]:
-    return list(default_rules_dir().glob("*.toml"))
+    return list(Path(default_rules_dir()).glob("*.toml"))
 
 
 def fresh() -> RuleSet:
@@ -125,7 +125,7 @@ def test_no_home_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # "~" stays "~"
     assert cache.cache_dir() is None
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
-    assert cache.cache_dir() == Path("/somewhere/cache/tierlint")
+    assert cache.cache_dir() == "/somewhere/cache/tierlint"
 
 
 def test_a_cached_rule_set_brings_its_compiled_regexes(where: Path, monkeypatch: pytest.MonkeyPatch) -> None:
