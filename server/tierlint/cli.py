@@ -6,14 +6,13 @@ Exit codes: 0 no findings, 1 findings, 2 usage, configuration or I/O error.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from types import SimpleNamespace
 
-from . import __version__, regexes
+from . import regexes
 from .analyze import Analyzer, Settings, fix_all
 from .codes import CODES, is_selector
 from .config import Config, ConfigError, ConfigResolver, default_config
@@ -22,107 +21,73 @@ from .parallel import default_workers
 from .rules import RuleError, RuleSet
 from .sources import Source, SourceError, clean_path, decode, encode, read, walk, write_atomic
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from argparse import Namespace
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class UsageError(Exception):
-    pass
+    """A command line that cannot be run; the message says why."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        raise UsageError(f"{self.prog}: error: {message}")
-
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        # argparse asks for a formatter per argument it adds; left to itself,
-        # the formatter imports shutil (and with it bz2 and lzma) to measure
-        # the terminal, which is most of what building the parser costs.
-        return self.formatter_class(prog=self.prog, width=_terminal_width() - 2)  # type: ignore[call-arg]
-
-
-@functools.cache
-def _terminal_width() -> int:
-    """What shutil.get_terminal_size gives: $COLUMNS, else the terminal's, else
-    80; asked once, though argparse wants a formatter per argument."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The command line; with `command`, only that subcommand's parser (each
-    costs about a millisecond to build, and a run uses one)."""
-    p = _Parser(prog="tierlint", description="Keep the Model column of markdown sprint backlogs honest.")
-    p.add_argument("--version", action="version", version=f"tierlint {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, (help_text, add_arguments) in _SUBCOMMANDS.items():
-        if command is None or name == command:
-            add_arguments(sub.add_parser(name, help=help_text))
-    return p
-
-
-def _check_arguments(c: argparse.ArgumentParser) -> None:
-    c.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    c.add_argument("--fix", action="store_true", help="apply fixes in place")
-    c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
-    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    c.add_argument(
-        "--select",
-        metavar="CODES",
-        help="comma-separated codes or prefixes to enable (e.g. TL0,TL101)",
-    )
-    c.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to disable")
-    c.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
-    c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    c.add_argument(
-        "--stdin-filename",
-        metavar="NAME",
-        help="name (and config location) for text read from stdin",
-    )
-
-
-def _report_arguments(r: argparse.ArgumentParser) -> None:
-    r.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    r.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    r.add_argument("--config", metavar="FILE")
-    r.add_argument("--stdin-filename", metavar="NAME")
-
-
-def _explain_arguments(e: argparse.ArgumentParser) -> None:
-    e.add_argument("ticket", metavar="TICKET_TEXT")
-    e.add_argument("--owner", default="", metavar="ROLE")
-    e.add_argument("--config", metavar="FILE")
-    e.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def _rules_arguments(ru: argparse.ArgumentParser) -> None:
-    ru.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def _serve_arguments(s: argparse.ArgumentParser) -> None:
-    s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
-    s.add_argument(
-        "--stdio",
-        action="store_true",
-        help="use stdin/stdout (the default; accepted for clients that pass it)",
-    )
-
-
-_SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
-    "check": ("lint backlogs (files, folders, or - for stdin)", _check_arguments),
-    "report": ("per-sprint tier distribution and cost", _report_arguments),
-    "explain": ("recommend a tier for a ticket text and say why", _explain_arguments),
-    "rules": ("list every rule code", _rules_arguments),
-    "serve": ("run the language server (stdio by default)", _serve_arguments),
+# `tierlint check`'s options: flag -> (attribute, whether it takes a value,
+# the values it allows). `arguments` declares the same for argparse.
+CHECK_OPTIONS: dict[str, tuple[str, bool, tuple[str, ...] | None]] = {
+    "--fix": ("fix", False, None),
+    "--diff": ("diff", False, None),
+    "--format": ("format", True, ("text", "json", "sarif", "github")),
+    "--select": ("select", True, None),
+    "--ignore": ("ignore", True, None),
+    "--config": ("config", True, None),
+    "--exit-zero": ("exit_zero", False, None),
+    "--stdin-filename": ("stdin_filename", True, None),
 }
+
+
+def plain_check(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The arguments of `tierlint check` as argparse reads them, when they are
+    written plainly: whole option names, a value after its option or its `=`,
+    and the paths together. Anything else (help, an abbreviation, `--`, a
+    mistake) is None, and argparse parses it and words the errors; it stays
+    unloaded for a plain run, with the `re` and `gettext` it loads and the
+    message catalogues it looks for."""
+    if not argv or argv[0] != "check":
+        return None
+    args = {attr: None if takes else False for attr, takes, _ in CHECK_OPTIONS.values()}
+    args["format"] = "text"
+    paths: list[str] = []
+    ended = False  # argparse takes the paths as one run of arguments
+    i, n = 1, len(argv)
+    while i < n:
+        arg = argv[i]
+        i += 1
+        if not arg.startswith("-") or arg == "-":
+            if ended:
+                return None
+            paths.append(arg)
+            continue
+        ended = bool(paths)
+        name, eq, value = arg.partition("=")
+        spec = CHECK_OPTIONS.get(name)
+        if spec is None:
+            return None
+        attr, takes, choices = spec
+        if not takes:
+            if eq:
+                return None
+            args[attr] = True
+            continue
+        if not eq:
+            if i == n or argv[i].startswith("-"):
+                return None
+            value = argv[i]
+            i += 1
+        if choices is not None and value not in choices:
+            return None
+        args[attr] = value
+    return SimpleNamespace(command="check", paths=paths or ["."], **args)
 
 
 def _codes(value: str | None, flag: str) -> tuple[str, ...] | None:
@@ -230,7 +195,7 @@ def _outlive(*objects: object) -> None:
     _LAST_RUN[:] = objects
 
 
-def cmd_check(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
+def cmd_check(args: Namespace, out: list[str], err: list[str]) -> int:
     select = _codes(args.select, "--select")
     ignore = _codes(args.ignore, "--ignore")
     runner = Runner(args.config)
@@ -323,7 +288,7 @@ def _diff(name: str, before: str, after: str) -> str:
     return "".join(difflib.unified_diff(a, b, fromfile=old, tofile=new))
 
 
-def cmd_report(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
+def cmd_report(args: Namespace, out: list[str], err: list[str]) -> int:
     from . import report
 
     runner = Runner(args.config)
@@ -351,7 +316,7 @@ def cmd_report(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def cmd_explain(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
+def cmd_explain(args: Namespace, out: list[str], err: list[str]) -> int:
     cfg = ConfigResolver(args.config).for_path(os.getcwd()) if args.config else _cwd_config()
     analyzer = Analyzer(cfg.rules)
     rec = analyzer.classifier.classify(args.ticket.strip(), args.owner.strip())
@@ -412,7 +377,7 @@ def _cwd_config() -> Config:
         return default_config()
 
 
-def cmd_rules(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
+def cmd_rules(args: Namespace, out: list[str], err: list[str]) -> int:
     if args.format == "json":
         import json
 
@@ -442,7 +407,7 @@ def cmd_rules(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
     return EXIT_OK
 
 
-def cmd_serve(args: argparse.Namespace, out: list[str], err: list[str]) -> int:
+def cmd_serve(args: Namespace, out: list[str], err: list[str]) -> int:
     from .lsp.server import run
 
     return run(args.tcp)
@@ -463,13 +428,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     finished = False
     try:
         args_list = list(sys.argv[1:] if argv is None else argv)
-        # the command comes first (`tierlint check …`); anything else gets every subcommand
-        first = args_list[0] if args_list else None
-        parser = build_parser(first if first in _SUBCOMMANDS else None)
-        args = parser.parse_args(args_list)
-        if args.command is None:
-            parser.print_help()
-            return EXIT_ERROR
+        args = plain_check(args_list)
+        if args is None:
+            from .arguments import parse
+
+            args = parse(args_list)
+            if args is None:
+                return EXIT_ERROR  # no command: the help has been printed
         code = COMMANDS[args.command](args, out, err)
         finished = True
     except UsageError as exc:

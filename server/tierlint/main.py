@@ -4,7 +4,6 @@ document, after `initialize` has been answered, so editors start it quickly."""
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
@@ -42,6 +41,8 @@ def run() -> None:
 
 
 def serve(argv: list[str]) -> int:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="tierlint serve", description="run the tierlint language server")
     parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
     parser.add_argument("--stdio", action="store_true", help="use stdin/stdout (the default)")

@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tierlint.cli import main
+from tierlint.cli import CHECK_OPTIONS, main, plain_check
 
 ROW = "| 1 | Create users table migration | opus |"
 TABLE = f"| # | Ticket | Model |\n|---|---|---|\n{ROW}\n"
@@ -468,3 +470,75 @@ def test_github_and_sarif(backlog: Path) -> None:
         "endColumn": 42,
     }
     assert sarif["runs"][0]["columnKind"] == "unicodeCodePoints"
+
+
+_TOKENS = [
+    *CHECK_OPTIONS,
+    "--fix=1",
+    "--format=json",
+    "--format=sarif",
+    "--format=bogus",
+    "--select=TL0",
+    "--select=",
+    "--config=tierlint.toml",
+    "--fi",
+    "--form",
+    "--exit",
+    "--",
+    "-h",
+    "--help",
+    "-x",
+    "-1",
+    "-",
+    "",
+    "json",
+    "github",
+    "text",
+    "TL001,TL1",
+    "backlog.md",
+    "docs",
+    "a=b.md",
+    "ünïcode.md",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=7))
+def test_a_plain_check_command_line_reads_as_argparse_reads_it(tail: list[str]) -> None:
+    """`tierlint check` parses plainly written arguments without argparse:
+    whatever it takes, argparse takes the same way; the rest goes to argparse."""
+    from tierlint.arguments import build_parser
+    from tierlint.cli import UsageError
+
+    argv = ["check", *tail]
+    plain = plain_check(argv)
+    if plain is None:
+        return
+    try:
+        full = build_parser("check").parse_args(argv)
+    except (UsageError, SystemExit) as exc:
+        raise AssertionError(f"{argv}: read plainly, but argparse refuses it: {exc}") from None
+    assert vars(plain) == vars(full)
+
+
+def test_plain_check_takes_the_common_command_lines() -> None:
+    assert vars(plain_check(["check", "backlog.md"]))["paths"] == ["backlog.md"]
+    assert vars(plain_check(["check", "--format", "json", "--exit-zero", "a.md", "b.md"])) == {
+        "command": "check",
+        "paths": ["a.md", "b.md"],
+        "fix": False,
+        "diff": False,
+        "format": "json",
+        "select": None,
+        "ignore": None,
+        "config": None,
+        "exit_zero": True,
+        "stdin_filename": None,
+    }
+    for argv in (
+        ["check", "--help"],
+        ["check", "--form", "json"],
+        ["check", "a.md", "--fix", "b.md"],
+        ["rules"],
+    ):
+        assert plain_check(argv) is None, argv
