@@ -388,7 +388,7 @@ class Analyzer:
             def work(channel: Channel, me: int = me, first: int = first, end: int = end) -> object:
                 mine = self._parsed(lines, layout, first, end)
                 channel.send((_designs(mine), list(_titles(mine))))
-                self._classify_until(mine, channel.ready)
+                self._classify_until(mine, channel.ready, me, len(ranges))
                 designs, share, facts = channel.receive()
                 self.classifier.learn(facts)
                 # in pieces, so that this process gets the first ones soon
@@ -412,18 +412,24 @@ class Analyzer:
             out.append((Helper.start(work), first, end))
         return out, claims
 
-    def _classify_until(self, sections: list[_Section], ready: Callable[[], bool]) -> None:
+    def _classify_until(
+        self, sections: list[_Section], ready: Callable[[], bool], me: int, processes: int
+    ) -> None:
         """Work out the sections' tickets' uncapped recommendations, section by
         section, until `ready()`: design tickets only ever cap one, so this
         is work done anyway while the document's design tickets are on their
-        way (and no further: a section another process takes would be wasted)."""
+        way (and no further: a section another process takes would be wasted).
+        The titles whose turn is this process's come first (`_turn`): a title
+        another process holds too is then classified by one of them only."""
         classify = self.classifier.classify
-        for s in sections:
-            if ready():
-                return
-            for prep in s.preps:
-                for _, _, title, owner, _, _ in prep.rows:
-                    classify(title, owner)
+        for mine in (True, False):
+            for s in sections:
+                if ready():
+                    return
+                for prep in s.preps:
+                    for _, _, title, owner, _, _ in prep.rows:
+                        if (_turn(title, processes) == me) is mine:
+                            classify(title, owner)
 
     def _results(self, sections: list[_Section], designs: list[frozenset[str]]) -> list[Part]:
         """What the document-wide steps need of each section."""
@@ -505,7 +511,8 @@ class Analyzer:
         helper that fails at any step leaves its sections to this process."""
         head = self._parsed(lines, layout, 0, helpers[0][1])
         started = [helper for helper, _, _ in helpers if helper is not None]
-        self._classify_until(head, lambda: all(helper.ready() for helper in started))
+        processes = len(helpers) + 1
+        self._classify_until(head, lambda: all(helper.ready() for helper in started), 0, processes)
         designs = _designs(head)
         lost: set[int] = set()
         held: dict[int, list[str]] = {}  # each helper's titles
@@ -519,7 +526,7 @@ class Analyzer:
             designs += theirs
         # Titles found here and in a helper are classified once, here or there,
         # and their facts travel; the helpers' come in with their batches.
-        ours, share = _share(_titles(head), self.classifier.knows, held)
+        ours, share = _share(_titles(head), self.classifier.knows, held, lambda t: _turn(t, processes))
         facts = self.classifier.facts(ours)
         for i, (helper, _, _) in enumerate(helpers):
             if i in lost or helper is None:
@@ -745,32 +752,38 @@ def _titles(sections: list[_Section]) -> dict[str, None]:
     return dict.fromkeys(row[2] for s in sections for prep in s.preps for row in prep.rows)
 
 
+def _turn(title: str, processes: int) -> int:
+    """The process (0 this one, k helper k - 1) whose turn a title is, when
+    more than one holds it: by the title's hash, on which forked processes
+    agree, so that each can start on its own turns before they have talked."""
+    return hash(title) % processes
+
+
 def _share(
-    ours: dict[str, None], known: Callable[[str], bool], held: Mapping[int, list[str]]
+    ours: dict[str, None],
+    known: Callable[[str], bool],
+    held: Mapping[int, list[str]],
+    turn: Callable[[str], int],
 ) -> tuple[list[str], dict[int, list[str]]]:
     """Who classifies the titles this process and a helper both hold. This
-    process takes those it has classified already and every other one of
-    the rest; the first helper that holds a title takes the others, in the
-    order this process meets them (so that their facts come back about when
-    it needs them). Returns the titles this process does for the helpers,
-    and by helper the titles it does for this process. A title that only
-    helpers hold, each of them classifies."""
+    process takes those it has classified already, those whose `turn` is
+    its own (0) and those whose turn is a helper's that does not hold them;
+    helper i the others, whose turn is i + 1, in the order this process
+    meets them (so that their facts come back about when it needs them).
+    Returns the titles this process does for the helpers, and by helper the
+    titles it does for this process. A title that only helpers hold, each
+    of them classifies."""
     sets = {i: set(titles) for i, titles in held.items()}
     here: list[str] = []
     there: dict[int, list[str]] = {}
-    turn = False
     for t in ours:
-        holder = next((i for i, titles in sets.items() if t in titles), None)
-        if holder is None:
+        if not any(t in titles for titles in sets.values()):
             continue
-        if known(t):
+        helper = turn(t) - 1
+        if helper < 0 or known(t) or t not in sets.get(helper, ()):
             here.append(t)
-        elif turn:
-            here.append(t)
-            turn = False
         else:
-            there.setdefault(holder, []).append(t)
-            turn = True
+            there.setdefault(helper, []).append(t)
     return here, there
 
 

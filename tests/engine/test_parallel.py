@@ -15,7 +15,7 @@ import pytest
 
 import tierlint.analyze as analyze_module
 from tierlint import parallel, pickling
-from tierlint.analyze import Analyzer, _share
+from tierlint.analyze import Analyzer, _share, _turn
 from tierlint.classify import Classifier
 from tierlint.config import default_rules
 from tierlint.lines import split_lines
@@ -542,15 +542,38 @@ def test_learning_keeps_what_is_known() -> None:
     assert mine.tier == "opus"
 
 
-def test_shared_titles_are_split_between_this_process_and_their_first_holder() -> None:
+def test_shared_titles_go_by_turn() -> None:
     ours = dict.fromkeys(["a", "b", "c", "d", "e", "f", "g"])
     held = {0: ["z", "g", "b", "c"], 1: ["c", "d", "e", "f", "y"]}
-    here, there = _share(ours, lambda t: t == "e", held)
-    # in this process's order: b (helper 0's turn), c (here), d (helper 1), e (known here),
-    # f (here), g (helper 0); a is this process's alone, y and z a helper's alone
-    assert here == ["c", "e", "f"]
-    assert there == {0: ["b", "g"], 1: ["d"]}
-    assert _share(ours, lambda t: False, {}) == ([], {})
+    turns = {"a": 1, "b": 1, "c": 2, "d": 2, "e": 2, "f": 0, "g": 2}
+    here, there = _share(ours, lambda t: t == "e", held, turns.__getitem__)
+    # b: helper 0's turn; c: helper 1's; d: helper 1's; e: known here; f: this
+    # process's turn; g: helper 1's, which does not hold it; a is this
+    # process's alone, y and z a helper's alone
+    assert here == ["e", "f", "g"]
+    assert there == {0: ["b"], 1: ["c", "d"]}
+    assert _share(ours, lambda t: False, {}, turns.__getitem__) == ([], {})
+
+
+def test_each_process_classifies_its_turns_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While it waits, a process classifies the titles whose turn is its own
+    first, then the others, until the wait is over."""
+    lines = split_lines(corpus_text())
+    analyzer = Analyzer(default_rules())
+    sections = analyzer._parsed(lines, scan(lines), 0, None)
+    titles = list(dict.fromkeys(t for s in sections for p in s.preps for _, _, t, _, _, _ in p.rows))
+    assert len(titles) > 100
+    seen: list[str] = []
+    real = analyzer.classifier.classify
+    monkeypatch.setattr(analyzer.classifier, "classify", lambda t, o: seen.append(t) or real(t, o))
+    analyzer._classify_until(sections, lambda: False, 1, 2)
+    first = list(dict.fromkeys(seen))
+    mine = [t for t in titles if _turn(t, 2) == 1]
+    assert first[: len(mine)] == mine and sorted(first) == sorted(titles)
+    seen.clear()
+    analyzer._classify_until(sections, lambda: len(seen) > 5, 0, 2)  # asked between sections
+    assert 5 < len(seen) < len([t for t in titles if _turn(t, 2) == 0])
+    assert all(_turn(t, 2) == 0 for t in seen)
 
 
 def twice_the_corpus() -> str:
@@ -619,7 +642,8 @@ def test_the_processes_share_the_titles_they_both_hold(
     [(ours, theirs)] = plans
     titles = corpus_titles()
     assert sorted(ours + theirs[0]) == sorted(titles)  # each classified once, here or there
-    assert (len(ours), len(theirs[0])) == (len(titles) // 2, len(titles) - len(titles) // 2)
+    assert theirs[0] == [t for t in titles if _turn(t, 2) == 1]  # by turn, in this process's order
+    assert abs(len(ours) - len(theirs[0])) < len(titles) // 4
     [(_designs, share, facts)] = sent  # type: ignore[misc]
     assert share == theirs[0]
     assert sorted(facts) == sorted(ours)  # type: ignore[call-overload]
