@@ -4,7 +4,7 @@ Positions are Python string indices: 0-based line numbers and code-point
 columns into the line *without* its terminator. Front ends convert them (the
 CLI to 1-based, the language server to the client's position encoding).
 
-The engine's records are NamedTuples (Row, made lazy, is a small class):
+The engine's records are NamedTuples (Row and Fix, made lazy, are small classes):
 as immutable as frozen dataclasses, several times cheaper to create, which
 matters at ten thousand tickets, and cheap to define. A frozen dataclass
 generates and compiles its methods when its module is imported, about a
