@@ -7,6 +7,8 @@ recommendations by many tickets: both travel once and are referred to by
 position. A table whose rows are the document's lines as they stand (nearly
 every table) travels as its first line and row count: the receiving process
 holds the lines, and splits a row again only if something asks for its cells.
+A Model fix the helper has not made travels as its table, row and tier, and
+is made here only if something reads it.
 """
 
 from __future__ import annotations
@@ -264,7 +266,9 @@ def _diagnostic(d: Diagnostic, where: _Places) -> tuple[Any, ...]:
             if found is not None:
                 n, first, position = found
                 row = ctx.row  # type: ignore[attr-defined]
-                fix = (n, row.line - first if position is None else position[id(row)], tier, reason, verb)
+                place = row.line - first if position is None else position.get(id(row))
+                if place is not None:
+                    fix = (n, place, tier, reason, verb)
         if fix is None:
             fix = (d.fix.title, [(*e.span, e.text) for e in d.fix.edits])
     return (d.code, int(d.severity), d.message, *d.span, fix, d.ticket_line, d.end_line)
