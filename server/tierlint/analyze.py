@@ -29,6 +29,7 @@ from .model import (
     Diagnostic,
     Distribution,
     Heading,
+    Recommendation,
     Row,
     Severity,
     Sprint,
@@ -158,6 +159,8 @@ class Analyzer:
         self._titles: dict[str, str] = {}  # cell text -> cleaned (backlogs repeat titles, owners)
         self._graded: dict[int, tuple[Diagnostic, Diagnostic]] = {}  # see `_filter`
         self._design_index: tuple[tuple[frozenset[str], ...], dict[str, list[frozenset[str]]]] | None = None
+        # whether an implement ticket's title meets a design ticket, by title, for one design index
+        self._capping: tuple[object, dict[str, bool]] = (None, {})
         self._cache_size = cache_size
         words = "|".join(re.escape(w) for w in rules.sprint_words)
         self._sprint_re = regexes.compile(
@@ -228,7 +231,13 @@ class Analyzer:
         (`_own_sprint`)."""
         if section.result is not None and section.designs_key == designs_key:
             return section.result[1:]  # same design tickets as last time
-        flags = tuple(self._capped(title, owner, designs) for _, title, owner in section.implements)
+        classify = self.classifier.classify
+        # each ticket's recommendation before any cap: one lookup a ticket
+        uncapped = [
+            classify(title, owner) for prep in section.preps for _, _, title, owner, _, _ in prep.rows
+        ]
+        capped = self._capped
+        flags = tuple(capped(uncapped[k], title, designs) for k, title, _ in section.implements)
         section.designs_key = designs_key
         if section.result is not None and section.result[0] == flags:
             return section.result[1:]
@@ -239,7 +248,6 @@ class Analyzer:
         rules = self.rules
         symbols = {name: tier.symbol for name, tier in rules.tiers.items()}
         by_kind = checks.ROW_BY_KIND
-        classify = self.classifier.classify
         known_cells, read = self._cells.get, self._read_cells
         new = tuple.__new__  # a Ticket (a context) from its fields, without a Python call each
         for index, prep in enumerate(section.preps):
@@ -249,7 +257,7 @@ class Analyzer:
             tickets = []
             counts = {"haiku": 0, "sonnet": 0, "opus": 0, None: 0}
             for row, ident, title, owner, status, model_text in prep.rows:
-                rec = classify(title, owner, k in flagged) if flagged else classify(title, owner)
+                rec = classify(title, owner, True) if k in flagged else uncapped[k]
                 k += 1
                 role, state, model, value = known_cells((owner, status, model_text)) or read(
                     owner, status, model_text
@@ -331,15 +339,22 @@ class Analyzer:
             self._cells[key] = found
         return found
 
-    def _capped(self, title: str, owner: str, designs: dict[str, list[frozenset[str]]]) -> bool:
+    def _capped(self, first: Recommendation, title: str, designs: dict[str, list[frozenset[str]]]) -> bool:
         """True when an implement ticket follows an opus design ticket of the
         document and would itself be opus: only such a ticket is capped."""
-        if not designs:
+        if not designs or first.tier != "opus" or first.always:
             return False
-        first = self.classifier.classify(title, owner)
-        if first.tier != "opus" or first.always:
-            return False
-        return self.classifier.implements_design(self.classifier.implement_subject(title), designs)
+        index, answers = self._capping
+        if index is not designs:  # other design tickets: other answers
+            answers = {}
+            self._capping = (designs, answers)
+        found = answers.get(title)
+        if found is None:
+            classifier = self.classifier
+            found = answers[title] = classifier.implements_design(
+                classifier.implement_subject(title), designs
+            )
+        return found
 
     def _splits(self, layout: Layout, lines: list[str], workers: int) -> list[tuple[int, int]]:
         """Contiguous section ranges of about equal size, one per process in
