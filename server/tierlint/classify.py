@@ -86,7 +86,7 @@ def _least_shared(size: int, need: float) -> int | None:
     return None
 
 
-# The rule words compound words are split at, and the template index's tables.
+# The rule set's literal words (compounds are split at them), and the template index's tables.
 Tables = tuple[frozenset[str], IndexTables]
 # the tables kept with a cached rule set (`keep_tables`), by the rule set's id, with it
 _TABLES: dict[int, tuple[RuleSet, Tables]] = {}
@@ -100,7 +100,7 @@ def tables_of(rules: RuleSet) -> Tables:
     texts = [t.text for m in matchers + [r.pattern for r in rules.roles] for t in m.templates]
     for value in rules.slots.values():
         texts.extend([value] if isinstance(value, str) else value)
-    return Compounds.vocabulary_of(vocabulary(texts)), index_tables(rules.matchers())
+    return frozenset(vocabulary(texts)), index_tables(rules.matchers())
 
 
 def keep_tables(rules: RuleSet, tables: Tables) -> None:

@@ -119,7 +119,11 @@ def default_config() -> Config:
 
 def find_config_file(start: StrPath) -> str | None:
     """The nearest config file in `start` or its parents."""
-    d = folder_of(start)
+    return _search_up(folder_of(start))
+
+
+def _search_up(d: str) -> str | None:
+    """The nearest config file in the resolved folder `d` or its parents."""
     while True:
         for name in CONFIG_NAMES:
             candidate = os.path.join(d, name)
@@ -327,7 +331,7 @@ class ConfigResolver:
             return self._load(self.explicit)
         directory = folder_of(path)
         if directory not in self._by_dir:
-            self._by_dir[directory] = find_config_file(directory)
+            self._by_dir[directory] = _search_up(directory)
         found = self._by_dir[directory]
         return self._load(found) if found is not None else default_config()
 

@@ -314,13 +314,8 @@ class Compounds:
     _TOKEN = re.compile(r"[A-Za-z]{6,}")
 
     def __init__(self, vocabulary: set[str] | frozenset[str]) -> None:
-        self.vocab = self.vocabulary_of(vocabulary)
+        self.vocab = frozenset(w for w in vocabulary if len(w) >= 3)
         self._memo: dict[str, str] = {}
-
-    @staticmethod
-    def vocabulary_of(words: set[str] | frozenset[str]) -> frozenset[str]:
-        """The words a compound is split at."""
-        return frozenset(w for w in words if len(w) >= 3)
 
     def _known(self, word: str) -> bool:
         v = self.vocab
